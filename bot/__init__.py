@@ -1,0 +1,1 @@
+"""Telegram adapters, the renderer, the composition root and the `frontdesk` CLI."""

@@ -1,0 +1,220 @@
+"""The `frontdesk` command line: run the bot, migrate the database, manage staff."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from flows.settings import Settings
+from storage import migrate
+from storage.engine import is_sqlite
+from storage.uow import Database
+
+T = TypeVar("T")
+MAX_TELEGRAM_ID = 2**52
+ROLES = ("doctor", "assistant", "admin")
+
+
+@click.group(help="Digital front desk of a general practice, on Telegram.")
+def app() -> None:
+    pass
+
+
+@app.group("db", help="Database schema.")
+def db_app() -> None:
+    pass
+
+
+@app.group("staff", help="Who is staff: the only source of staff rights.")
+def staff_app() -> None:
+    pass
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"frontdesk: {message}", err=True)
+    sys.exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        fail(f"setting {where.upper()}: {first['msg'].removeprefix('Value error, ')}", 2)
+
+
+def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
+    settings = load_settings()
+
+    async def _run() -> T:
+        database = Database(settings.database_url)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(_run())
+    except OSError as exc:
+        fail(f"cannot reach the database: {exc.strerror or type(exc).__name__}")
+
+
+def check_telegram_id(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    if not 0 < value < MAX_TELEGRAM_ID:
+        raise click.BadParameter("a Telegram user id is a positive number, e.g. 123456789")
+    return value
+
+
+def check_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    cleaned = " ".join("".join(ch for ch in value if ch.isprintable()).split())
+    if not cleaned:
+        raise click.BadParameter("the name cannot be empty")
+    if len(cleaned) > 100:
+        raise click.BadParameter("the name is longer than 100 characters")
+    return cleaned
+
+
+async def _schema_is_current(database: Database) -> bool:
+    return await migrate.current_revision(database.engine) == migrate.head_revision()
+
+
+@db_app.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+
+    async def work(database: Database) -> str | None:
+        await migrate.upgrade(database.engine, revision)
+        return await migrate.current_revision(database.engine)
+
+    click.echo(f"Database schema at revision {with_database(work)}.")
+
+
+@db_app.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Move the schema back to an older revision."""
+
+    async def work(database: Database) -> str | None:
+        await migrate.downgrade(database.engine, revision)
+        return await migrate.current_revision(database.engine)
+
+    click.echo(f"Database schema at revision {with_database(work) or 'base (empty)'}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database."""
+
+    async def work(database: Database) -> str | None:
+        return await migrate.current_revision(database.engine)
+
+    current = with_database(work)
+    head = migrate.head_revision()
+    state = "up to date" if current == head else f"behind: run 'frontdesk db upgrade' ({head})"
+    click.echo(f"Database schema at revision {current or 'none'}, {state}.")
+
+
+@staff_app.command("add")
+@click.argument("telegram_id", type=int, callback=check_telegram_id)
+@click.option("--role", required=True, type=click.Choice(ROLES), help="doctor, assistant or admin")
+@click.option("--name", required=True, callback=check_name, help="Name shown to colleagues")
+def staff_add(telegram_id: int, role: str, name: str) -> None:
+    """Add a staff member, or update an existing one."""
+
+    async def work(database: Database) -> bool:
+        if not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        async with database.uow() as uow:
+            _, created = await uow.staff.upsert(telegram_id=telegram_id, name=name, role=role)
+            await uow.commit()
+        return created
+
+    created = with_database(work)
+    verb = "Added" if created else "Updated"
+    click.echo(f"{verb} staff member {telegram_id} ({role}).")
+
+
+@staff_app.command("list")
+@click.option("--all", "all_", is_flag=True, help="Include removed staff.")
+def staff_list(all_: bool) -> None:
+    """List staff members."""
+
+    async def work(database: Database) -> list[tuple[int, str, str, bool]]:
+        if not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        async with database.uow() as uow:
+            rows = await uow.staff.list(active_only=not all_)
+        return [(s.telegram_id, s.role, s.name, s.active) for s in rows]
+
+    rows = with_database(work)
+    if not rows:
+        click.echo(
+            "No staff yet. Add one: frontdesk staff add TELEGRAM_ID --role doctor --name NAME"
+        )
+        return
+    click.echo(f"{'TELEGRAM ID':<14}{'ROLE':<11}NAME")
+    for telegram_id, role, name, active in rows:
+        suffix = "" if active else "  (removed)"
+        click.echo(f"{telegram_id:<14}{role:<11}{name}{suffix}")
+
+
+@staff_app.command("remove")
+@click.argument("telegram_id", type=int, callback=check_telegram_id)
+def staff_remove(telegram_id: int) -> None:
+    """Remove a staff member's rights (their past actions stay on record)."""
+
+    async def work(database: Database) -> bool:
+        if not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        async with database.uow() as uow:
+            removed = await uow.staff.deactivate(telegram_id=telegram_id)
+            await uow.commit()
+        return removed is not None
+
+    if not with_database(work):
+        fail(f"no active staff member with Telegram id {telegram_id}")
+    click.echo(f"Removed staff member {telegram_id}.")
+
+
+@app.command("run")
+def run() -> None:
+    """Run the bot (long polling, or webhooks when configured)."""
+    settings = load_settings()
+
+    async def prepare(database: Database) -> None:
+        if is_sqlite(settings.database_url):
+            await migrate.upgrade(database.engine)
+        elif not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+
+    with_database(prepare)
+    if settings.telegram_bot_token is None:
+        fail("TELEGRAM_BOT_TOKEN is not set: put the bot's token in .env (see .env.example)")
+    fail("the Telegram adapter is not available yet in this version")
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point: one-line errors and non-zero exits instead of usage boxes and tracebacks."""
+    try:
+        app.main(args=argv, prog_name="frontdesk", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        sys.exit(2)
+    except click.UsageError as exc:
+        path = exc.ctx.command_path if exc.ctx else "frontdesk"
+        click.echo(f"frontdesk: {exc.format_message()} (see '{path} --help')", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"frontdesk: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("frontdesk: aborted", err=True)
+        sys.exit(130)
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""Reminder planning, the outbound queue and its rate limiter, driven by APScheduler."""

@@ -1,0 +1,104 @@
+"""Patients, staff and run-time practice settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import Patient, PracticeSetting, Staff
+from storage.types import utcnow
+
+
+class PatientRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, *, patient_id: int) -> Patient | None:
+        return await self._session.get(Patient, patient_id)
+
+    async def by_telegram_id(self, *, telegram_id: int) -> Patient | None:
+        result = await self._session.exec(select(Patient).where(Patient.telegram_id == telegram_id))
+        return result.first()
+
+    async def add(self, *, patient: Patient) -> Patient:
+        self._session.add(patient)
+        await self._session.flush()
+        return patient
+
+    async def pending_verification(self, *, limit: int = 50) -> Sequence[Patient]:
+        query = (
+            select(Patient)
+            .where(Patient.verification == "pending", col(Patient.registered_at).is_not(None))
+            .order_by(col(Patient.registered_at))
+            .limit(limit)
+        )
+        return (await self._session.exec(query)).all()
+
+
+class StaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_telegram_id(self, *, telegram_id: int, active_only: bool = True) -> Staff | None:
+        query = select(Staff).where(Staff.telegram_id == telegram_id)
+        if active_only:
+            query = query.where(Staff.active == True)  # noqa: E712 - SQL comparison
+        return (await self._session.exec(query)).first()
+
+    async def get(self, *, staff_id: int) -> Staff | None:
+        return await self._session.get(Staff, staff_id)
+
+    async def upsert(self, *, telegram_id: int, name: str, role: str) -> tuple[Staff, bool]:
+        """Add a staff member, or update and reactivate an existing one; True when created."""
+        existing = await self.by_telegram_id(telegram_id=telegram_id, active_only=False)
+        if existing is not None:
+            existing.name = name
+            existing.role = role
+            existing.active = True
+            existing.updated_at = utcnow()
+            self._session.add(existing)
+            await self._session.flush()
+            return existing, False
+        staff = Staff(telegram_id=telegram_id, name=name, role=role)
+        self._session.add(staff)
+        await self._session.flush()
+        return staff, True
+
+    async def deactivate(self, *, telegram_id: int) -> Staff | None:
+        """Staff leave but their past actions stay attributed, so the row is kept inactive."""
+        staff = await self.by_telegram_id(telegram_id=telegram_id)
+        if staff is None:
+            return None
+        staff.active = False
+        staff.updated_at = utcnow()
+        self._session.add(staff)
+        await self._session.flush()
+        return staff
+
+    async def list(self, *, active_only: bool = True) -> Sequence[Staff]:
+        query = select(Staff).order_by(col(Staff.name))
+        if active_only:
+            query = query.where(Staff.active == True)  # noqa: E712 - SQL comparison
+        return (await self._session.exec(query)).all()
+
+
+class SettingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, *, key: str, default: Any = None) -> Any:
+        row = await self._session.get(PracticeSetting, key)
+        return default if row is None else row.value
+
+    async def put(self, *, key: str, value: Any) -> None:
+        row = await self._session.get(PracticeSetting, key)
+        if row is None:
+            row = PracticeSetting(key=key, value=value)
+        else:
+            row.value = value
+            row.updated_at = utcnow()
+        self._session.add(row)
+        await self._session.flush()
