@@ -1,0 +1,54 @@
+"""The composition root: builds storage, the engine and its flows from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.assembly import build_registry, callback_secret
+from flows.callbacks import CallbackCodec
+from flows.clock import Clock, SystemClock
+from flows.engine import FrontDesk
+from flows.i18n import Catalog
+from flows.patient.desk import PatientDesk
+from flows.settings import Settings
+from storage import migrate
+from storage.engine import is_sqlite
+from storage.uow import Database
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    database: Database
+    desk: FrontDesk
+    clock: Clock
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+class SchemaNotCurrent(RuntimeError):
+    pass
+
+
+async def bootstrap(
+    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+) -> App:
+    """Build the app. The embedded SQLite database is upgraded here; PostgreSQL must already be."""
+    database = database or Database(settings.database_url)
+    if is_sqlite(settings.database_url):
+        await migrate.upgrade(database.engine)
+    elif await migrate.current_revision(database.engine) != migrate.head_revision():
+        await database.dispose()
+        raise SchemaNotCurrent("the database schema is not up to date: run 'frontdesk db upgrade'")
+    clock = clock or SystemClock()
+    desk = FrontDesk(
+        database=database,
+        settings=settings,
+        catalog=Catalog.load(),
+        clock=clock,
+        registry=build_registry(),
+        codec=CallbackCodec(await callback_secret(database)),
+        patient_desk=PatientDesk(),
+    )
+    return App(settings=settings, database=database, desk=desk, clock=clock)

@@ -1,0 +1,33 @@
+"""Everything the patient desk runs, gathered in one registry."""
+
+from __future__ import annotations
+
+import secrets
+
+from flows.kinds import request_registry
+from flows.kinds.question import QUESTION
+from flows.patient import home, onboarding
+from flows.registry import Registry
+from storage.uow import Database
+
+BUTTON_KEY_SETTING = "callback_signing_key"
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.merge(onboarding.registry())
+    registry.merge(home.registry())
+    registry.merge(request_registry(QUESTION))
+    return registry
+
+
+async def callback_secret(database: Database) -> bytes:
+    """The key that signs buttons; made once and kept, so buttons survive restarts."""
+    async with database.uow() as uow:
+        stored = await uow.settings.get(key=BUTTON_KEY_SETTING)
+        if isinstance(stored, str) and len(stored) >= 32:
+            return bytes.fromhex(stored)
+        await uow.settings.put(key=BUTTON_KEY_SETTING, value=secrets.token_hex(32))
+        await uow.commit()
+    async with database.uow() as uow:
+        return bytes.fromhex(str(await uow.settings.get(key=BUTTON_KEY_SETTING)))

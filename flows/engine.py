@@ -1,0 +1,244 @@
+"""The conversation engine: one entry point for every input, whatever the Telegram framework.
+
+For each update: take the chat's lock (one person's updates in order, different people in
+parallel), journal the update, handle it in one unit of work that also marks it done, then hand
+the reply to the adapter's renderer and remember the message ids it reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+import weakref
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from flows.callbacks import CallbackCodec
+from flows.clock import Clock
+from flows.errors import DomainError
+from flows.events import CommandIn, Event, TapIn
+from flows.i18n import Catalog
+from flows.registry import Registry
+from flows.reply import Delivered, Outgoing, Reply
+from flows.settings import Settings
+from flows.turn import Turn
+from storage.tables import Conversation
+from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Renderer(Protocol):
+    async def render(self, reply: Reply) -> list[Delivered]: ...
+
+
+class Desk(Protocol):
+    """Who answers a turn: the patient desk, or the staff desk for staff members."""
+
+    async def on_command(self, turn: Turn, command: CommandIn) -> None: ...
+
+    async def on_tap(self, turn: Turn, code: str) -> None:
+        """A button of the current menu (already checked: signed, this chat, not stale)."""
+        ...
+
+    async def on_global(self, turn: Turn, code: str) -> None:
+        """A button that outlives menus, e.g. a status card's Cancel."""
+        ...
+
+    async def on_input(self, turn: Turn) -> None: ...
+
+    async def show_current(self, turn: Turn, notice: str | None = None) -> None:
+        """Show where this person stands (after an error, or a tap on an expired menu)."""
+        ...
+
+
+class FrontDesk:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        settings: Settings,
+        catalog: Catalog,
+        clock: Clock,
+        registry: Registry,
+        codec: CallbackCodec,
+        patient_desk: Desk,
+        staff_desk: Desk | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.catalog = catalog
+        self.clock = clock
+        self.registry = registry
+        self.codec = codec
+        self.patient_desk = patient_desk
+        self.staff_desk = staff_desk
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    # --- the entry point ------------------------------------------------------------------
+
+    async def process(
+        self,
+        event: Event,
+        renderer: Renderer,
+        *,
+        update_id: int | None = None,
+        raw: dict[str, Any] | None = None,
+    ) -> None:
+        async with self.lock(event.sender.chat_id):
+            if update_id is not None and not await self.journal(
+                update_id, event.sender.chat_id, raw or {}
+            ):
+                return
+            reply = await self.handle(event, update_id=update_id)
+            delivered = await renderer.render(reply)
+            if delivered:
+                await self.remember(delivered)
+
+    async def journal(self, update_id: int, chat_id: int, raw: dict[str, Any]) -> bool:
+        """Record the update before handling it; False when it was already handled."""
+        async with self.database.uow() as uow:
+            existing = await uow.updates.get(update_id=update_id)
+            if existing is not None:
+                return existing.status == "pending"
+            await uow.updates.record(update_id=update_id, chat_id=chat_id, payload=raw)
+            await uow.commit()
+        return True
+
+    async def unfinished_updates(self) -> list[dict[str, Any]]:
+        """Updates journalled but never marked done (the bot died mid-way): replay them."""
+        async with self.database.uow() as uow:
+            rows = await uow.updates.unfinished()
+            return [row.payload for row in rows if row.payload]
+
+    async def handle(self, event: Event, *, update_id: int | None = None) -> Reply:
+        now = self.clock.now()
+        try:
+            async with self.database.uow() as uow:
+                turn = await self._turn(uow, event, now)
+                await self._dispatch(turn)
+                await self._finish(turn, update_id)
+                return turn.reply
+        except DomainError as error:
+            return await self._refused(event, update_id, now, error)
+        except Exception as exc:
+            _log_unexpected(exc, update_id)
+            return await self._apologise(event, update_id, now)
+
+    async def remember(self, delivered: Sequence[Delivered]) -> None:
+        async with self.database.uow() as uow:
+            for item in delivered:
+                if item.anchor.kind == "menu":
+                    conversation = await uow.conversations.get(chat_id=item.anchor.key)
+                    if conversation is not None:
+                        conversation.menu_message_id = item.message_id
+                        await uow.conversations.save(conversation=conversation)
+                elif item.anchor.kind == "card":
+                    request = await uow.requests.get(request_id=item.anchor.key)
+                    if request is not None:
+                        request.status_chat_id = item.chat_id
+                        request.status_message_id = item.message_id
+                        await uow.requests.save(request=request)
+            await uow.commit()
+
+    # --- inside a turn --------------------------------------------------------------------
+
+    async def _turn(self, uow: UnitOfWork, event: Event, now: datetime) -> Turn:
+        sender = event.sender
+        conversation = await uow.conversations.get(chat_id=sender.chat_id)
+        if conversation is None:
+            conversation = Conversation(chat_id=sender.chat_id, user_id=sender.user_id)
+        patient = await uow.patients.by_telegram_id(telegram_id=sender.user_id)
+        staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id)
+        lang = patient.language if patient is not None else self.settings.default_language
+        tapped = event.message_id if isinstance(event, TapIn) else None
+        return Turn(
+            desk=self,
+            uow=uow,
+            event=event,
+            sender=sender,
+            conversation=conversation,
+            patient=patient,
+            staff=staff,
+            lang=lang,
+            now=now,
+            tapped_message_id=tapped,
+        )
+
+    def desk_for(self, turn: Turn) -> Desk:
+        if turn.staff is not None and self.staff_desk is not None:
+            return self.staff_desk
+        return self.patient_desk
+
+    async def _dispatch(self, turn: Turn) -> None:
+        desk = self.desk_for(turn)
+        event = turn.event
+        if isinstance(event, CommandIn):
+            await desk.on_command(turn, event)
+            return
+        if isinstance(event, TapIn):
+            decoded = self.codec.decode(chat_id=turn.chat_id, data=event.data)
+            if decoded is None:
+                turn.tapped_message_id = None
+                await desk.show_current(turn, turn.t("menu.expired"))
+                return
+            if decoded.nonce is None:
+                await desk.on_global(turn, decoded.code)
+                return
+            if decoded.nonce != turn.conversation.nonce:
+                if event.message_id == turn.conversation.menu_message_id:
+                    return  # a double tap on the menu already moved on: handled once
+                turn.tapped_message_id = None
+                await desk.show_current(turn, turn.t("menu.expired"))
+                return
+            await desk.on_tap(turn, decoded.code)
+            return
+        await desk.on_input(turn)
+
+    async def _finish(self, turn: Turn, update_id: int | None) -> None:
+        await turn.uow.conversations.save(conversation=turn.conversation)
+        if update_id is not None:
+            await turn.uow.updates.mark_done(update_id=update_id)
+        await turn.uow.commit()
+
+    async def _refused(
+        self, event: Event, update_id: int | None, now: datetime, error: DomainError
+    ) -> Reply:
+        """A domain refusal: nothing of the attempt is kept; say why and show where we are."""
+        async with self.database.uow() as uow:
+            turn = await self._turn(uow, event, now)
+            turn.tapped_message_id = None
+            turn.say(turn.t(error.key, **error.params))
+            await self.desk_for(turn).show_current(turn)
+            await self._finish(turn, update_id)
+            return turn.reply
+
+    async def _apologise(self, event: Event, update_id: int | None, now: datetime) -> Reply:
+        chat_id = event.sender.chat_id
+        try:
+            async with self.database.uow() as uow:
+                turn = await self._turn(uow, event, now)
+                turn.tapped_message_id = None
+                turn.say(turn.t("error.unexpected"))
+                await self.desk_for(turn).show_current(turn)
+                await self._finish(turn, update_id)
+                return turn.reply
+        except Exception as exc:
+            _log_unexpected(exc, update_id)
+            text = self.catalog.text("error.unexpected", self.settings.default_language)
+            return Reply([Outgoing(chat_id=chat_id, text=text)])
+
+
+def _log_unexpected(exc: BaseException, update_id: int | None) -> None:
+    """Where it broke, never what was in it: exception messages can carry personal data."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unexpected %s handling update %s\n%s", type(exc).__name__, update_id, frames)

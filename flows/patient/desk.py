@@ -1,0 +1,137 @@
+"""The patient desk: routes a patient's commands, taps and messages through onboarding, the
+menu and the flows. Staff commands typed by a patient reveal nothing: they get the menu."""
+
+from __future__ import annotations
+
+import re
+
+from flows import runner
+from flows.events import CommandIn, OtherIn
+from flows.patient import services
+from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
+from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
+from flows.turn import Turn
+
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Deep links: t.me/<bot>?start=<payload>, e.g. a QR code on the door for repeat prescriptions.
+DEEP_LINKS = {
+    "ricetta": "prescription",
+    "prescription": "prescription",
+    "certificato": "certificate",
+    "certificate": "certificate",
+    "referti": "reports",
+    "reports": "reports",
+    "domanda": "question",
+    "question": "question",
+    "visita": "visit",
+    "visit": "visit",
+}
+# Screens whose position is not worth resuming: /start there simply starts over.
+NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "settings"}
+
+
+class PatientDesk:
+    async def on_command(self, turn: Turn, command: CommandIn) -> None:
+        turn.tapped_message_id = None
+        target = None
+        if command.name == "start" and command.args and PAYLOAD.match(command.args):
+            target = DEEP_LINKS.get(command.args.lower())
+        if not await self._onboarded(turn, after=target):
+            return
+        if command.name == "start" and target is None and self._mid_flow(turn):
+            await self._offer_resume(turn)
+        elif target is not None and target in turn.desk.registry.flows:
+            await runner.start_flow(turn, target)
+        else:
+            # /menu, /help, unknown commands and staff commands alike: the menu, nothing else.
+            await runner.go_home(turn)
+
+    async def on_tap(self, turn: Turn, code: str) -> None:
+        if not await self._onboarded(turn):
+            return
+        position = runner.current(turn)
+        if position is None:
+            await runner.go_home(turn)
+            return
+        await runner.on_tap(turn, *position, code)
+
+    async def on_global(self, turn: Turn, code: str) -> None:
+        turn.tapped_message_id = None
+        if not await self._onboarded(turn):
+            return
+        parts = code.split(".")
+        if len(parts) == 3 and parts[0] == "R" and parts[1].isdigit():
+            request = await services.own_request(turn, int(parts[1]))
+            if parts[2] == "c":
+                await runner.start_flow(turn, CANCEL_REQUEST.id, keep={REQUEST: request.id})
+                return
+            if parts[2] == "a":
+                await runner.start_flow(turn, ANSWER.id, keep={REQUEST: request.id})
+                return
+        command = turn.desk.registry.commands.get(parts[0])
+        if command is not None:
+            await command(turn, parts[1:])
+            return
+        await runner.show_current(turn, notice=turn.t("menu.expired"))
+
+    async def on_input(self, turn: Turn) -> None:
+        if not await self._onboarded(turn):
+            return
+        position = runner.current(turn)
+        if position is None:
+            await runner.go_home(turn, notice=turn.t("hint.use_buttons"))
+            return
+        if isinstance(turn.event, OtherIn):
+            await runner.show_step(turn, *position, notice=turn.t("hint.unsupported"))
+            return
+        await runner.on_input(turn, *position)
+
+    async def show_current(self, turn: Turn, notice: str | None = None) -> None:
+        if not await self._onboarded(turn, notice=notice):
+            return
+        await runner.show_current(turn, notice=notice)
+
+    # --- gates ----------------------------------------------------------------------------
+
+    async def _onboarded(
+        self, turn: Turn, *, after: str | None = None, notice: str | None = None
+    ) -> bool:
+        """True when the patient may use the menu; otherwise show the step they are missing."""
+        flow = turn.conversation.flow
+        if not has_consent(turn):
+            if flow == CONSENT.id and after is None and not isinstance(turn.event, CommandIn):
+                return self._let_flow_handle(turn)
+            await runner.start_flow(turn, CONSENT.id, notice=notice, keep=_after(after))
+            return False
+        if not is_registered(turn):
+            if flow == REGISTER.id and not isinstance(turn.event, CommandIn):
+                return self._let_flow_handle(turn)
+            keep = _after(after or runner.answers(turn).get(AFTER))
+            await runner.start_flow(turn, REGISTER.id, notice=notice, keep=keep)
+            return False
+        if turn.patient is not None and turn.patient.verification == "blocked":
+            turn.say(turn.t("patient.blocked", phone=turn.desk.settings.practice_phone or "-"))
+            return False
+        return True
+
+    @staticmethod
+    def _let_flow_handle(turn: Turn) -> bool:
+        """Onboarding flows are run by the runner like any other; the gate steps aside."""
+        return True
+
+    def _mid_flow(self, turn: Turn) -> bool:
+        return turn.conversation.flow not in NOT_RESUMABLE and runner.current(turn) is not None
+
+    async def _offer_resume(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        saved = {
+            "flow": conversation.flow,
+            "step": conversation.step,
+            "answers": dict(conversation.answers or {}),
+            "trail": list(conversation.trail or []),
+        }
+        await runner.start_flow(turn, RESUME.id, keep={f"{runner.INTERNAL}resume": saved})
+
+
+def _after(target: object) -> dict[str, object] | None:
+    return {AFTER: target} if isinstance(target, str) else None

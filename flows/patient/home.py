@@ -1,0 +1,318 @@
+"""The main menu, My requests, Settings & privacy, and the screens a status card opens."""
+
+from __future__ import annotations
+
+from flows.declarations import Choose, Flow, Option, Step, Typed
+from flows.errors import NotFound
+from flows.lifecycle import State
+from flows.patient import services
+from flows.registry import Registry
+from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
+from flows.turn import Turn
+
+REQUEST = f"{INTERNAL}request"  # the request a screen is about
+
+HOME_FLOW = Flow(
+    id=HOME,
+    complete="home",
+    needs_patient=True,
+    steps=(
+        Step(
+            "menu",
+            prompt="=home",
+            input=Choose(
+                key="choice",
+                options=(
+                    Option("prescription", "menu.prescription", goto="@prescription"),
+                    Option("certificate", "menu.certificate", goto="@certificate"),
+                    Option("reports", "menu.reports", goto="@reports"),
+                    Option("question", "menu.question", goto="@question"),
+                    Option("visit", "menu.visit", goto="@visit"),
+                    Option("mine", "menu.my_requests", goto="@my_requests"),
+                    Option("settings", "menu.settings", goto="@settings"),
+                ),
+            ),
+            back=False,
+            cancel=False,
+        ),
+    ),
+)
+
+MY_REQUESTS = Flow(
+    id="my_requests",
+    complete="home",
+    steps=(
+        Step("list", "=my_requests", Choose(key="request", provider="my_requests"), cancel=False),
+        Step("detail", "=request_detail", Choose(key="op", provider="request_ops"), cancel=False),
+    ),
+)
+
+SETTINGS = Flow(
+    id="settings",
+    complete="home",
+    steps=(
+        Step(
+            "menu",
+            "settings.prompt",
+            Choose(
+                key="what",
+                options=(
+                    Option("language", "settings.language", goto="language"),
+                    Option("privacy", "settings.privacy", goto="privacy"),
+                ),
+            ),
+            cancel=False,
+        ),
+        Step(
+            "language",
+            "settings.language.prompt",
+            Choose(
+                key="lang",
+                options=(
+                    Option("it", "lang.it", goto="!set_language"),
+                    Option("en", "lang.en", goto="!set_language"),
+                ),
+            ),
+            cancel=False,
+        ),
+        Step(
+            "privacy",
+            "=privacy",
+            Choose(
+                key="privacy", options=(Option("withdraw", "privacy.withdraw", goto="withdraw"),)
+            ),
+            cancel=False,
+        ),
+        Step(
+            "withdraw",
+            "privacy.withdraw.confirm",
+            Choose(
+                key="sure",
+                options=(
+                    Option("yes", "privacy.withdraw.yes", goto="!withdraw_consent"),
+                    Option("no", "privacy.withdraw.no", goto="@home"),
+                ),
+            ),
+            cancel=False,
+        ),
+    ),
+)
+
+CANCEL_REQUEST = Flow(
+    id="cancel_request",
+    complete="home",
+    steps=(
+        Step(
+            "confirm",
+            "=cancel_confirm",
+            Choose(
+                key="sure",
+                options=(
+                    Option("yes", "cancel.yes", goto="!cancel_request"),
+                    Option("no", "cancel.no", goto="@home"),
+                ),
+            ),
+            back=False,
+            cancel=False,
+        ),
+    ),
+)
+
+ANSWER = Flow(
+    id="answer",
+    complete="answer_request",
+    steps=(
+        Step(
+            "text",
+            "=answer_prompt",
+            Typed("text", validator="long_text", max_length=1000, accept_files=True),
+            back=False,
+        ),
+    ),
+)
+
+RESUME = Flow(
+    id="resume",
+    complete="home",
+    steps=(
+        Step(
+            "ask",
+            "resume.prompt",
+            Choose(
+                key="resume",
+                options=(
+                    Option("continue", "resume.continue", goto="!resume_continue"),
+                    Option("restart", "resume.restart", goto="@home"),
+                ),
+            ),
+            back=False,
+            cancel=False,
+        ),
+    ),
+)
+
+
+async def home_prompt(turn: Turn) -> str:
+    lines = [turn.t("home.prompt", practice=turn.desk.settings.practice_name)]
+    if turn.patient is not None and turn.patient.verification == "pending":
+        lines.append(turn.t("home.pending"))
+    lines.append(turn.t("emergency.short"))
+    return "\n\n".join(lines)
+
+
+def _request_line(turn: Turn, number: int | None, kind: str, state: str) -> str:
+    return turn.t(
+        "mine.line", number=number, kind=turn.t(f"kind.{kind}"), state=turn.t(f"state.{state}")
+    )
+
+
+async def my_requests_prompt(turn: Turn) -> str:
+    assert turn.patient is not None
+    assert turn.patient.id is not None
+    rows = await turn.uow.requests.for_patient(patient_id=turn.patient.id, limit=10)
+    return turn.t("mine.prompt" if rows else "mine.empty")
+
+
+async def my_requests(turn: Turn, _step: Step) -> list[tuple[str, str]]:
+    if turn.patient is None or turn.patient.id is None:
+        return []
+    rows = await turn.uow.requests.for_patient(patient_id=turn.patient.id, limit=10)
+    return [(str(r.id), _request_line(turn, r.id, r.kind, r.state)) for r in rows]
+
+
+async def _chosen(turn: Turn) -> int:
+    value = answers(turn).get("request") or answers(turn).get(REQUEST)
+    try:
+        return int(str(value))
+    except ValueError as exc:
+        raise NotFound("request.not_found", number=0) from exc
+
+
+async def request_detail(turn: Turn) -> str:
+    request = await services.own_request(turn, await _chosen(turn))
+    from flows.patient.cards import card_text
+
+    return card_text(turn.desk, request, turn.lang)
+
+
+async def request_ops(turn: Turn, _step: Step) -> list[tuple[str, str]]:
+    request = await services.own_request(turn, await _chosen(turn))
+    ops = []
+    if request.state == State.NEW:
+        ops.append(("!cancel_prompt", turn.t("card.cancel")))
+    if request.state == State.WAITING_PATIENT:
+        ops.append(("!answer_prompt", turn.t("card.answer")))
+    ops.append(("@home", turn.t("button.menu")))
+    return ops
+
+
+async def cancel_prompt(turn: Turn) -> None:
+    await start_flow(turn, CANCEL_REQUEST.id, keep={REQUEST: await _chosen(turn)})
+
+
+async def answer_prompt_action(turn: Turn) -> None:
+    request = await services.own_request(turn, await _chosen(turn))
+    if request.state != State.WAITING_PATIENT:
+        await go_home(turn, notice=turn.t("answer.not_waiting", number=request.id))
+        return
+    await start_flow(turn, ANSWER.id, keep={REQUEST: request.id})
+
+
+async def cancel_confirm(turn: Turn) -> str:
+    return turn.t("cancel.confirm", number=await _chosen(turn))
+
+
+async def answer_prompt(turn: Turn) -> str:
+    number = await _chosen(turn)
+    events = await turn.uow.requests.events(request_id=number)
+    question = next((e.note for e in reversed(events) if e.action == "ask" and e.note), "")
+    return turn.t("answer.prompt", number=number, question=question)
+
+
+async def do_cancel(turn: Turn) -> None:
+    request = await services.cancel_request(turn, await _chosen(turn))
+    await go_home(turn, notice=turn.t("cancel.done", number=request.id))
+
+
+async def do_answer(turn: Turn) -> None:
+    given = answers(turn)
+    files = list(given.get("text_files") or [])
+    request = await services.answer_request(
+        turn, await _chosen(turn), text=str(given.get("text") or ""), files=files
+    )
+    await go_home(turn, notice=turn.t("answer.sent", number=request.id))
+
+
+async def set_language(turn: Turn) -> None:
+    lang = str(answers(turn).get("lang"))
+    if turn.patient is not None and lang in turn.desk.catalog.languages():
+        turn.patient.language = lang
+        turn.uow.session.add(turn.patient)
+        turn.lang = lang
+    await go_home(turn, notice=turn.t("settings.language.done"))
+
+
+async def privacy_prompt(turn: Turn) -> str:
+    return turn.t("privacy.prompt", version=turn.desk.settings.consent_version)
+
+
+async def withdraw_consent(turn: Turn) -> None:
+    patient = turn.patient
+    assert patient is not None
+    patient.consent_withdrawn_at = turn.now
+    turn.uow.session.add(patient)
+    turn.conversation.flow = None
+    turn.conversation.step = None
+    turn.new_menu()
+    turn.show(turn.t("privacy.withdrawn"), ((turn.button("consent.changed_mind", "v:again"),),))
+
+
+async def resume_continue(turn: Turn) -> None:
+    saved = answers(turn).get(f"{INTERNAL}resume")
+    if not isinstance(saved, dict) or saved.get("flow") not in turn.desk.registry.flows:
+        await go_home(turn)
+        return
+    conversation = turn.conversation
+    conversation.flow = saved["flow"]
+    conversation.step = saved.get("step")
+    conversation.answers = dict(saved.get("answers") or {})
+    conversation.trail = list(saved.get("trail") or [])
+    from flows.runner import show_current
+
+    await show_current(turn)
+
+
+async def urgent(turn: Turn) -> None:
+    """Urgent things do not belong here: numbers to call, and nothing is filed."""
+    await go_home(turn, notice=turn.t("emergency.urgent"))
+
+
+async def go_home_action(turn: Turn) -> None:
+    await go_home(turn)
+
+
+def registry() -> Registry:
+    result = Registry()
+    for flow in (HOME_FLOW, MY_REQUESTS, SETTINGS, CANCEL_REQUEST, ANSWER, RESUME):
+        result.add_flow(flow)
+    result.describers.update(
+        home=home_prompt,
+        my_requests=my_requests_prompt,
+        request_detail=request_detail,
+        cancel_confirm=cancel_confirm,
+        answer_prompt=answer_prompt,
+        privacy=privacy_prompt,
+    )
+    result.providers.update(my_requests=my_requests, request_ops=request_ops)
+    result.actions.update(
+        home=go_home_action,
+        cancel_prompt=cancel_prompt,
+        answer_prompt=answer_prompt_action,
+        cancel_request=do_cancel,
+        answer_request=do_answer,
+        set_language=set_language,
+        withdraw_consent=withdraw_consent,
+        resume_continue=resume_continue,
+        urgent=urgent,
+    )
+    return result

@@ -1,0 +1,168 @@
+"""Welcome, privacy consent (versioned) and registration, before anything else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.calendar import OpeningHours
+from flows.declarations import Choose, Contact, Flow, Option, Step, Summary, Typed
+from flows.registry import Registry
+from flows.runner import INTERNAL, answers, go_home, show_step, start_flow
+from flows.turn import Turn
+from flows.validation import fiscal_code_matches
+from storage.tables import Patient
+
+AFTER = f"{INTERNAL}after"  # a flow to open once onboarding is done (from a deep link)
+
+CONSENT = Flow(
+    id="consent",
+    needs_patient=False,
+    complete="home",
+    steps=(
+        Step(
+            "notice",
+            prompt="=welcome",
+            input=Choose(
+                key="consent",
+                options=(
+                    Option("yes", "consent.accept", goto="!accept_consent"),
+                    Option("no", "consent.decline", goto="!decline_consent"),
+                ),
+            ),
+            back=False,
+            cancel=False,
+        ),
+    ),
+)
+
+REGISTER = Flow(
+    id="register",
+    complete="register",
+    steps=(
+        Step("first_name", "register.first_name", Typed("first_name", max_length=60),
+             summary_label="register.label.first_name", back=False, cancel=False),
+        Step("last_name", "register.last_name", Typed("last_name", max_length=60),
+             summary_label="register.label.last_name", cancel=False),
+        Step("birth_date", "register.birth_date", Typed("birth_date", validator="birth_date"),
+             summary_label="register.label.birth_date", cancel=False),
+        Step("fiscal_code", "register.fiscal_code", Typed("fiscal_code", validator="fiscal_code"),
+             summary_label="register.label.fiscal_code", cancel=False),
+        Step("phone", "register.phone", Contact("phone"),
+             summary_label="register.label.phone", cancel=False),
+        Step("confirm", "register.confirm", Summary(send_label="button.confirm"), cancel=False),
+    ),
+)  # fmt: skip
+
+
+def has_consent(turn: Turn) -> bool:
+    patient = turn.patient
+    return (
+        patient is not None
+        and patient.consent_at is not None
+        and patient.consent_withdrawn_at is None
+        and patient.consent_version == turn.desk.settings.consent_version
+    )
+
+
+def is_registered(turn: Turn) -> bool:
+    return turn.patient is not None and turn.patient.registered_at is not None
+
+
+async def welcome(turn: Turn) -> str:
+    settings = turn.desk.settings
+    hours = OpeningHours.parse(settings.opening_hours).describe(turn.lang)
+    hours_text = "\n".join(f"  {days}: {times}" for days, times in hours)
+    parts = [
+        turn.t("welcome.title", practice=settings.practice_name),
+        turn.t("welcome.hours", hours=hours_text),
+        turn.t("welcome.answer_time", days=settings.answer_working_days),
+        turn.t("emergency.notice"),
+        turn.t("consent.notice", version=settings.consent_version),
+    ]
+    return "\n\n".join(parts)
+
+
+async def accept_consent(turn: Turn) -> None:
+    settings = turn.desk.settings
+    patient = turn.patient
+    if patient is None:
+        patient = await turn.uow.patients.add(
+            patient=Patient(
+                telegram_id=turn.sender.user_id, language=turn.lang, created_at=turn.now
+            )
+        )
+        turn.patient = patient
+    patient.consent_version = settings.consent_version
+    patient.consent_at = turn.now
+    patient.consent_withdrawn_at = None
+    patient.consent_declined_at = None
+    turn.uow.session.add(patient)
+    after = answers(turn).get(AFTER)
+    if patient.registered_at is None:
+        await start_flow(turn, REGISTER.id, keep={AFTER: after} if after else None)
+    else:
+        await _continue(turn, after, notice=turn.t("consent.thanks"))
+
+
+async def decline_consent(turn: Turn) -> None:
+    """Only the refusal itself is remembered, so we do not ask again at every message."""
+    patient = turn.patient
+    if patient is None:
+        patient = await turn.uow.patients.add(
+            patient=Patient(
+                telegram_id=turn.sender.user_id, language=turn.lang, created_at=turn.now
+            )
+        )
+        turn.patient = patient
+    patient.consent_declined_at = turn.now
+    turn.uow.session.add(patient)
+    turn.conversation.flow = None
+    turn.conversation.step = None
+    turn.new_menu()
+    phone = turn.desk.settings.practice_phone or "-"
+    turn.show(
+        turn.t("consent.declined", phone=phone),
+        ((turn.button("consent.changed_mind", "v:again"),),),
+    )
+
+
+async def register(turn: Turn) -> None:
+    given = answers(turn)
+    flow = turn.desk.registry.flow(REGISTER.id)
+    birth = date.fromisoformat(str(given["birth_date"]))
+    code = str(given["fiscal_code"])
+    if not fiscal_code_matches(code, birth_date=birth):
+        turn.conversation.step = "fiscal_code"
+        await show_step(turn, flow, flow.step("fiscal_code"), notice=turn.t("register.mismatch"))
+        return
+    patient = turn.patient
+    assert patient is not None
+    patient.first_name = str(given["first_name"])
+    patient.last_name = str(given["last_name"])
+    patient.birth_date = birth
+    patient.fiscal_code = code
+    patient.phone = given.get("phone")
+    patient.registered_at = turn.now
+    if patient.verification != "verified":
+        patient.verification = "pending"
+    turn.uow.session.add(patient)
+    await _continue(turn, given.get(AFTER), notice=turn.t("register.done"))
+
+
+async def _continue(turn: Turn, after: object, *, notice: str) -> None:
+    if isinstance(after, str) and after in turn.desk.registry.flows:
+        turn.say(notice)
+        await start_flow(turn, after)
+    else:
+        await go_home(turn, notice=notice)
+
+
+def registry() -> Registry:
+    result = Registry()
+    result.add_flow(CONSENT)
+    result.add_flow(REGISTER)
+    result.describers["welcome"] = welcome
+    result.actions.update(
+        accept_consent=accept_consent, decline_consent=decline_consent, register=register
+    )
+    return result

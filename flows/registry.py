@@ -1,0 +1,56 @@
+"""What the engine can run: flows by id, actions and option providers by name."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from flows.declarations import Flow, Step
+from flows.turn import Turn
+
+T = TypeVar("T")
+Action = Callable[[Turn], Awaitable[None]]
+# Options computed for this person: (value, label text) pairs; also the only values accepted.
+Provider = Callable[[Turn, Step], Awaitable[list[tuple[str, str]]]]
+# A prompt computed for this person, for steps whose prompt starts with "=".
+Describer = Callable[[Turn], Awaitable[str]]
+# A button that outlives menus (a status card's Cancel): prefix -> handler of the arguments.
+Command = Callable[[Turn, list[str]], Awaitable[None]]
+# Asked before a request flow starts: a refusal text (closed, limit reached), or None to go on.
+Gate = Callable[[Turn, Flow], Awaitable[str | None]]
+
+
+@dataclass(slots=True)
+class Registry:
+    flows: dict[str, Flow] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    describers: dict[str, Describer] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    request_gate: Gate | None = None
+
+    def add_flow(self, flow: Flow) -> None:
+        if flow.id in self.flows:
+            raise ValueError(f"flow {flow.id} declared twice")
+        self.flows[flow.id] = flow
+
+    def flow(self, flow_id: str) -> Flow:
+        return self.flows[flow_id]
+
+    def merge(self, other: Registry) -> None:
+        for flow in other.flows.values():
+            self.add_flow(flow)
+        _merge_into(self.actions, other.actions)
+        _merge_into(self.providers, other.providers)
+        _merge_into(self.describers, other.describers)
+        _merge_into(self.commands, other.commands)
+        if other.request_gate is not None:
+            self.request_gate = other.request_gate
+
+
+def _merge_into(mine: dict[str, T], theirs: dict[str, T]) -> None:
+    clash = set(mine) & set(theirs)
+    if clash:
+        raise ValueError(f"declared twice: {sorted(clash)}")
+    mine.update(theirs)

@@ -1,0 +1,72 @@
+"""What the front desk answers: messages, buttons, edits, files — framework-free.
+
+An adapter's renderer turns a `Reply` into Bot API calls and reports back, through `Delivered`,
+the ids of messages the engine asked to remember (the menu, a request's live status card).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: callback `data` (already encoded, at most 64 bytes) or a `url`."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyButton:
+    """A reply-keyboard button; `contact` asks Telegram to share the person's phone number."""
+
+    label: str
+    contact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    file_id: str
+    kind: str  # photo | document
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Remember the id of the message this produces: `menu` for a chat, `card` for a request."""
+
+    kind: str
+    key: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    chat_id: int
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: tuple[tuple[KeyButton, ...], ...] = ()
+    remove_keyboard: bool = False
+    # Edit this message in place; the renderer sends a new one if the edit is impossible.
+    edit_message_id: int | None = None
+    anchor: Anchor | None = None
+    protect: bool = False
+    file: FileRef | None = None
+
+
+@dataclass(slots=True)
+class Reply:
+    messages: list[Outgoing] = field(default_factory=list)
+
+    def add(self, message: Outgoing) -> None:
+        self.messages.append(message)
+
+    def extend(self, other: Reply) -> None:
+        self.messages.extend(other.messages)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    anchor: Anchor
+    chat_id: int
+    message_id: int

@@ -1,0 +1,93 @@
+"""One turn of a conversation: the event, who sent it, where they stand, and the reply so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flows.events import Event, Sender
+from flows.reply import Anchor, Button, KeyButton, Outgoing, Reply
+from storage.tables import Conversation, Patient, Staff
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from flows.engine import FrontDesk
+
+
+@dataclass(slots=True)
+class Turn:
+    desk: FrontDesk
+    uow: UnitOfWork
+    event: Event
+    sender: Sender
+    conversation: Conversation
+    patient: Patient | None
+    staff: Staff | None
+    lang: str
+    now: datetime
+    # The menu message the person tapped, edited in place by the next screen.
+    tapped_message_id: int | None = None
+    reply: Reply = field(default_factory=Reply)
+    # Set once a screen has been shown, so a later step does not show another one.
+    screen_shown: bool = False
+
+    @property
+    def chat_id(self) -> int:
+        return self.sender.chat_id
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return self.desk.catalog.text(key, self.lang, **params)
+
+    def button(self, label_key: str, code: str, **params: Any) -> Button:
+        """A button of the current menu: bound to this chat and this menu's nonce."""
+        data = self.desk.codec.encode(
+            chat_id=self.chat_id, code=code, nonce=self.conversation.nonce
+        )
+        return Button(self.t(label_key, **params), data)
+
+    def button_text(self, label: str, code: str) -> Button:
+        """A menu button whose label is already text (a request number, a medicine)."""
+        data = self.desk.codec.encode(
+            chat_id=self.chat_id, code=code, nonce=self.conversation.nonce
+        )
+        return Button(label, data)
+
+    def action_button(self, label: str, code: str, *, chat_id: int | None = None) -> Button:
+        """A button that stays valid while menus change (a status card's Cancel, for one)."""
+        data = self.desk.codec.encode(chat_id=chat_id or self.chat_id, code=code)
+        return Button(label, data)
+
+    def say(self, text: str, **extra: Any) -> None:
+        """A plain message in this chat, below whatever is there."""
+        self.reply.add(Outgoing(chat_id=self.chat_id, text=text, **extra))
+
+    def show(
+        self,
+        text: str,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        *,
+        keyboard: tuple[tuple[KeyButton, ...], ...] = (),
+        remove_keyboard: bool = False,
+    ) -> None:
+        """The screen: edits the tapped menu in place, or sends a new menu message.
+
+        Buttons must be made with `button()` after `new_menu()`, so they carry the new nonce.
+        """
+        edit = self.tapped_message_id if not keyboard and not remove_keyboard else None
+        self.reply.add(
+            Outgoing(
+                chat_id=self.chat_id,
+                text=text,
+                buttons=buttons,
+                keyboard=keyboard,
+                remove_keyboard=remove_keyboard,
+                edit_message_id=edit,
+                anchor=Anchor("menu", self.chat_id),
+            )
+        )
+        self.screen_shown = True
+
+    def new_menu(self) -> None:
+        """Start a new menu: older buttons in this chat stop working."""
+        self.conversation.nonce += 1
