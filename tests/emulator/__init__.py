@@ -1,0 +1,1 @@
+"""Tests of the Telegram Bot API emulator (bot/emulator)."""
