@@ -11,6 +11,7 @@ from flows.engine import FrontDesk
 from flows.i18n import Catalog
 from flows.patient.desk import PatientDesk
 from flows.settings import Settings
+from flows.staff.desk import StaffDesk
 from storage import migrate
 from storage.engine import is_sqlite
 from storage.uow import Database
@@ -50,5 +51,6 @@ async def bootstrap(
         registry=build_registry(),
         codec=CallbackCodec(await callback_secret(database)),
         patient_desk=PatientDesk(),
+        staff_desk=StaffDesk(),
     )
     return App(settings=settings, database=database, desk=desk, clock=clock)

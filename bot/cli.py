@@ -183,6 +183,48 @@ def staff_remove(telegram_id: int) -> None:
     click.echo(f"Removed staff member {telegram_id}.")
 
 
+@app.command("report")
+@click.option("--since", default="30d", show_default=True, help="Period: 7d, 30d, 90d (1-365d).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("csv", "html")), default="csv", show_default=True
+)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write.")
+def report(since: str, fmt: str, output: str | None) -> None:
+    """The KPIs of /stats, as CSV or as an HTML page with the chart."""
+    from flows.i18n import Catalog
+    from flows.reports import to_csv, to_html
+    from flows.stats import compute, parse_period
+    from storage.types import utcnow
+
+    days = parse_period(since)
+    if days is None:
+        raise click.BadParameter("use a number of days like 7d, 30d or 90d", param_hint="--since")
+    settings = load_settings()
+
+    async def work(database: Database) -> str:
+        if not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        async with database.uow() as uow:
+            stats = await compute(uow, now=utcnow(), days=days)
+        if fmt == "csv":
+            return to_csv(stats)
+        catalog = Catalog.load()
+        lang = settings.default_language
+
+        def text(key: str, **params: object) -> str:
+            return catalog.text(key, lang, **params)
+
+        return to_html(stats, text, practice=settings.practice_name)
+
+    content = with_database(work)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        click.echo(f"Report written to {output}.")
+    else:
+        click.echo(content, nl=False)
+
+
 @app.command("run")
 def run() -> None:
     """Run the bot (long polling, or webhooks when configured)."""

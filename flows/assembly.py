@@ -5,9 +5,14 @@ from __future__ import annotations
 import secrets
 
 from flows.kinds import request_registry
+from flows.kinds.certificate import CERTIFICATE
+from flows.kinds.prescription import PRESCRIPTION
 from flows.kinds.question import QUESTION
+from flows.kinds.reports import REPORTS
+from flows.kinds.visit import VISIT
 from flows.patient import home, onboarding
 from flows.registry import Registry
+from flows.staff import visits
 from storage.uow import Database
 
 BUTTON_KEY_SETTING = "callback_signing_key"
@@ -17,7 +22,8 @@ def build_registry() -> Registry:
     registry = Registry()
     registry.merge(onboarding.registry())
     registry.merge(home.registry())
-    registry.merge(request_registry(QUESTION))
+    registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
+    registry.commands["V"] = visits.respond  # a patient's answer to a proposed visit slot
     return registry
 
 

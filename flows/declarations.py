@@ -3,8 +3,8 @@
 A flow is a tuple of steps; the first is the entry. A step shows a prompt (a catalog key), takes
 one kind of input, stores it under `key` and moves to `next` (or the following step). An option's
 `goto` can name a step of the same flow, another flow (``@flow``) or an action (``!action``).
-`only_if` skips a step unless an earlier answer has one of the given values. Nothing here runs:
-the engine interprets these values, and tests walk them.
+`only_if` skips a step unless an earlier answer has one of the given values; the answers of skipped
+steps are not filed. Nothing here runs: the engine interprets these values, and tests walk them.
 """
 
 from __future__ import annotations
@@ -17,17 +17,24 @@ class Option:
     value: str
     label: str  # catalog key
     goto: str | None = None
+    # In a multiple choice: an answer on its own ("any day"), picked alone and moving on at once.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Choose:
     """Pick one button. Options are fixed, or come from a named provider (e.g. the patient's
-    own requests), which also decides what a tapped value may be."""
+    own requests), which also decides what a tapped value may be.
+
+    With `multiple`, each tap toggles an option (shown with a ✓) and Done moves on; the answer
+    is the list of picked values, in the options' order.
+    """
 
     key: str
     options: tuple[Option, ...] = ()
     provider: str | None = None
     columns: int = 1
+    multiple: bool = False
 
 
 @dataclass(frozen=True, slots=True)

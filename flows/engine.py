@@ -218,7 +218,9 @@ class FrontDesk:
             turn = await self._turn(uow, event, now)
             turn.tapped_message_id = None
             turn.say(turn.t(error.key, **error.params))
-            await self.desk_for(turn).show_current(turn)
+            desk = self.desk_for(turn)
+            if getattr(desk, "redisplay_after_error", True):
+                await desk.show_current(turn)
             await self._finish(turn, update_id)
             return turn.reply
 

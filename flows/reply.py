@@ -28,8 +28,12 @@ class KeyButton:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    file_id: str
+    """A file to send: by Telegram file id, or uploaded from `data` (a chart) named `name`."""
+
+    file_id: str | None
     kind: str  # photo | document
+    data: bytes | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +58,27 @@ class Outgoing:
     file: FileRef | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CommandMenu:
+    """The command list Telegram shows in one chat (`chat_id`), or to everyone (None).
+    Empty `commands` for a chat removes its own list, so it falls back to the default one."""
+
+    chat_id: int | None
+    commands: tuple[tuple[str, str], ...]
+    language: str | None = None
+
+
 @dataclass(slots=True)
 class Reply:
     messages: list[Outgoing] = field(default_factory=list)
+    menus: list[CommandMenu] = field(default_factory=list)
 
     def add(self, message: Outgoing) -> None:
         self.messages.append(message)
 
     def extend(self, other: Reply) -> None:
         self.messages.extend(other.messages)
+        self.menus.extend(other.menus)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The flow interpreter: shows a step, takes the input it expects, moves to the next one.
 
-Codes carried by menu buttons: ``v:<value>`` an option, ``q:<value>`` a quick answer, ``b`` back,
-``x`` cancel, ``d`` done (files), ``k`` skip, ``s`` send (summary).
+Codes carried by menu buttons: ``v:<value>`` an option (toggled, in a multiple choice),
+``q:<value>`` a quick answer, ``b`` back, ``x`` cancel, ``d`` done (files, multiple choice),
+``k`` skip, ``s`` send (summary).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flows.validators import Problem, check, shown
 
 HOME = "home"
 INTERNAL = "_"  # answers whose key starts with this are bookkeeping, not the person's answers
+PICKED = "✓ "  # marks the picked options of a multiple choice
 
 
 # --- where we are -------------------------------------------------------------------------
@@ -80,13 +82,13 @@ async def show_current(turn: Turn, *, notice: str | None = None) -> None:
     await show_step(turn, *position, notice=notice)
 
 
-async def goto(turn: Turn, flow: Flow, target: str) -> None:
+async def goto(turn: Turn, flow: Flow, target: str, *, notice: str | None = None) -> None:
     if target.startswith("@"):
-        await start_flow(turn, target[1:])
+        await start_flow(turn, target[1:], notice=notice)
     elif target.startswith("!"):
         await turn.desk.registry.actions[target[1:]](turn)
     else:
-        await _enter(turn, flow, flow.step(target))
+        await _enter(turn, flow, flow.step(target), notice=notice)
 
 
 async def advance(turn: Turn, flow: Flow, step: Step) -> None:
@@ -98,7 +100,22 @@ async def advance(turn: Turn, flow: Flow, step: Step) -> None:
 
 
 async def complete(turn: Turn, flow: Flow) -> None:
+    _forget_skipped(turn, flow)
     await turn.desk.registry.actions[flow.complete](turn)
+
+
+def _forget_skipped(turn: Turn, flow: Flow) -> None:
+    """Answers given on a branch the person later left (Back, then another option) are dropped,
+    so only what the summary showed is filed."""
+    given = answers(turn)
+    keys = [
+        (s.input.key, _applies(s, given)) for s in flow.steps if not isinstance(s.input, Summary)
+    ]
+    kept = {key for key, applies in keys if applies}
+    stale = {key for key, applies in keys if not applies and key not in kept}
+    stale |= {f"{INTERNAL}{key}_label" for key in stale}
+    if stale & set(given):
+        turn.conversation.answers = {k: v for k, v in given.items() if k not in stale}
 
 
 async def back(turn: Turn, flow: Flow) -> None:
@@ -116,12 +133,12 @@ async def cancel(turn: Turn) -> None:
     await go_home(turn, notice=turn.t("flow.cancelled"))
 
 
-async def _enter(turn: Turn, flow: Flow, step: Step) -> None:
+async def _enter(turn: Turn, flow: Flow, step: Step, *, notice: str | None = None) -> None:
     conversation = turn.conversation
     if conversation.step and conversation.step != step.id:
         conversation.trail = [*(conversation.trail or []), conversation.step]
     conversation.step = step.id
-    await show_step(turn, flow, step)
+    await show_step(turn, flow, step, notice=notice)
 
 
 def _applies(step: Step, given: dict[str, Any]) -> bool:
@@ -171,11 +188,15 @@ async def show_step(turn: Turn, flow: Flow, step: Step, *, notice: str | None = 
     text = await prompt_text(turn, flow, step)
     rows: list[tuple[Button, ...]] = []
     if isinstance(spec, Choose):
+        picked = _picked(turn, spec)
         choices = [
-            turn.button_text(label, f"v:{value}") for value, label in await options(turn, step)
+            turn.button_text(PICKED + label if value in picked else label, f"v:{value}")
+            for value, label in await options(turn, step)
         ]
         width = max(1, spec.columns)
         rows.extend(tuple(choices[i : i + width]) for i in range(0, len(choices), width))
+        if picked:
+            rows.append((turn.button("button.done", "d"),))
     elif isinstance(spec, Typed):
         rows.extend((turn.button(o.label, f"q:{o.value}"),) for o in spec.quick)
         if spec.optional:
@@ -243,6 +264,8 @@ async def on_tap(turn: Turn, flow: Flow, step: Step, code: str) -> None:
         await back(turn, flow)
     elif kind == "x" and step.cancel:
         await cancel(turn)
+    elif kind == "v" and isinstance(spec, Choose) and spec.multiple:
+        await _toggle(turn, flow, step, spec, value)
     elif kind == "v" and isinstance(spec, Choose):
         await _choose(turn, flow, step, spec, value)
     elif kind == "q" and isinstance(spec, Typed):
@@ -251,7 +274,10 @@ async def on_tap(turn: Turn, flow: Flow, step: Step, code: str) -> None:
         await _leave_keyboard(turn, step)
         store(turn, **{spec.key: None})  # type: ignore[union-attr]
         await advance(turn, flow, step)
-    elif kind == "d" and isinstance(spec, Files) and answers(turn).get(spec.key):
+    elif kind == "d" and (
+        (isinstance(spec, Files) and answers(turn).get(spec.key))
+        or (isinstance(spec, Choose) and _picked(turn, spec))
+    ):
         await advance(turn, flow, step)
     elif kind == "s" and isinstance(spec, Summary):
         await complete(turn, flow)
@@ -301,6 +327,34 @@ async def _choose(turn: Turn, flow: Flow, step: Step, spec: Choose, value: str) 
         await goto(turn, flow, option.goto)
     else:
         await advance(turn, flow, step)
+
+
+def _picked(turn: Turn, spec: Choose) -> list[str]:
+    value = answers(turn).get(spec.key) if spec.multiple else None
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+async def _toggle(turn: Turn, flow: Flow, step: Step, spec: Choose, value: str) -> None:
+    """A tap in a multiple choice: pick or unpick, then the same menu again (with Done)."""
+    allowed = dict(await options(turn, step))
+    if value not in allowed:
+        await show_step(turn, flow, step, notice=turn.t("menu.expired"))
+        return
+    alone = {o.value for o in spec.options if o.exclusive}
+    picked = set(_picked(turn, spec)) - alone
+    if value in alone:
+        picked = {value}
+    elif value in picked:
+        picked.discard(value)
+    else:
+        picked.add(value)
+    chosen = [v for v in allowed if v in picked]
+    labels = ", ".join(allowed[v] for v in chosen)
+    store(turn, **{spec.key: chosen, f"{INTERNAL}{spec.key}_label": labels})
+    if value in alone:
+        await advance(turn, flow, step)
+    else:
+        await show_step(turn, flow, step)
 
 
 def _quick_text(turn: Turn, spec: Typed, value: str) -> str:

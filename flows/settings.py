@@ -7,6 +7,7 @@ everything else the practice tunes is prefixed FRONTDESK_.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -69,7 +70,7 @@ class Settings(BaseSettings):
     answer_window_days: int = Field(default=7, ge=1, le=60)
     closed: bool = False
     closed_message: str = ""
-    extra_closed_days: list[str] = Field(default_factory=list)
+    extra_closed_days: list[date] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_bot_token")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from flows import runner
 from flows.declarations import Choose, Flow, Option, Step, Summary
 from flows.patient import services
-from flows.registry import Registry
+from flows.registry import Action, Provider, Registry
 from flows.turn import Turn
 
 URGENCY = Step(
@@ -20,6 +23,15 @@ URGENCY = Step(
     ),
 )
 CONFIRM = Step("confirm", prompt="request.confirm", input=Summary())
+
+
+@dataclass(frozen=True, slots=True)
+class RequestKind:
+    """A request flow with the named helpers its steps use (option providers, actions)."""
+
+    flow: Flow
+    providers: Mapping[str, Provider] = field(default_factory=dict)
+    actions: Mapping[str, Action] = field(default_factory=dict)
 
 
 def request_flow(kind: str, *steps: Step) -> Flow:
@@ -47,10 +59,15 @@ async def gate(turn: Turn, _flow: Flow) -> str | None:
     return await services.demand_refusal(turn)
 
 
-def request_registry(*flows: Flow) -> Registry:
+def request_registry(*kinds: Flow | RequestKind) -> Registry:
     result = Registry()
-    for flow in flows:
-        result.add_flow(flow)
+    for kind in kinds:
+        if isinstance(kind, Flow):
+            result.add_flow(kind)
+            continue
+        own = Registry(providers=dict(kind.providers), actions=dict(kind.actions))
+        own.add_flow(kind.flow)
+        result.merge(own)  # refuses a name two kinds both declare
     result.actions["submit_request"] = submit
     result.request_gate = gate
     return result

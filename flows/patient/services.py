@@ -17,6 +17,7 @@ from flows.lifecycle import Action, Actor, State, move
 from flows.patient.cards import card_buttons, card_text, card_update
 from flows.reply import Anchor, Outgoing
 from flows.runner import INTERNAL, answers
+from flows.staff.notify import notify
 from flows.turn import Turn
 from flows.validators import shown
 from storage.tables import Attachment, Patient, Request, RequestEvent
@@ -45,13 +46,7 @@ async def demand_refusal(turn: Turn) -> str | None:
 
 
 def extra_closed_days(turn: Turn) -> list[date]:
-    days = []
-    for text in turn.desk.settings.extra_closed_days:
-        try:
-            days.append(date.fromisoformat(text))
-        except ValueError:
-            continue
-    return days
+    return list(turn.desk.settings.extra_closed_days)
 
 
 def public_answers(turn: Turn, flow: Flow) -> dict[str, Any]:
@@ -130,6 +125,7 @@ async def submit_request(turn: Turn, flow: Flow) -> Request:
         )
     )
     await _attach(turn, request.id, _files(flow, answers(turn)), added_by="patient")
+    await notify(turn, "staff.notice.new", number=request.id, kind=turn.t(f"kind.{request.kind}"))
     return request
 
 
@@ -199,7 +195,12 @@ async def cancel_request(turn: Turn, request_id: int) -> Request:
     update = card_update(turn.desk, request, turn.lang)
     if update is not None:
         turn.reply.add(update)
+    await notify(turn, "staff.notice.cancelled", number=request.id, only=_assignee(request))
     return request
+
+
+def _assignee(request: Request) -> list[int]:
+    return [request.assignee_id] if request.assignee_id is not None else []
 
 
 async def answer_request(
@@ -218,4 +219,5 @@ async def answer_request(
     update = card_update(turn.desk, request, turn.lang)
     if update is not None:
         turn.reply.add(update)
+    await notify(turn, "staff.notice.answered", number=request.id, only=_assignee(request))
     return request

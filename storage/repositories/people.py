@@ -28,6 +28,12 @@ class PatientRepository:
         await self._session.flush()
         return patient
 
+    async def by_ids(self, *, ids: Sequence[int]) -> dict[int, Patient]:
+        if not ids:
+            return {}
+        query = select(Patient).where(col(Patient.id).in_(list(set(ids))))
+        return {p.id: p for p in (await self._session.exec(query)).all() if p.id is not None}
+
     async def pending_verification(self, *, limit: int = 50) -> Sequence[Patient]:
         query = (
             select(Patient)

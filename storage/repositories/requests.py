@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import Attachment, Request, RequestEvent
+from storage.tables.requests import OPEN_SQL, OPEN_STATES
+
+
+def _state_in(states: Sequence[str]) -> Any:
+    """A literal predicate for 'every open state', so the planner can use the partial indexes
+    (a parameterised IN list cannot be proven to match their WHERE clause)."""
+    if set(states) == set(OPEN_STATES):
+        return text(OPEN_SQL)
+    return col(Request.state).in_(states)
 
 
 class RequestRepository:
@@ -62,6 +73,84 @@ class RequestRepository:
             select(Request)
             .where(Request.patient_id == patient_id)
             .order_by(col(Request.created_at).desc(), col(Request.id).desc())
+            .limit(limit)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def counts_by_state(self, *, states: Sequence[str]) -> dict[str, int]:
+        query = (
+            select(Request.state, func.count())
+            .where(_state_in(states))
+            .group_by(col(Request.state))
+        )
+        return dict((await self._session.exec(query)).all())
+
+    def _inbox_filter(
+        self, *, states: Sequence[str], kind: str | None, assignee_id: int | None
+    ) -> list[Any]:
+        conditions: list[Any] = [_state_in(states)]
+        if kind is not None:
+            conditions.append(Request.kind == kind)
+        if assignee_id is not None:
+            conditions.append(Request.assignee_id == assignee_id)
+        return conditions
+
+    async def inbox(
+        self,
+        *,
+        states: Sequence[str],
+        kind: str | None = None,
+        assignee_id: int | None = None,
+        limit: int = 8,
+        offset: int = 0,
+    ) -> Sequence[Request]:
+        """Open requests, oldest due first."""
+        query = (
+            select(Request)
+            .where(*self._inbox_filter(states=states, kind=kind, assignee_id=assignee_id))
+            .order_by(col(Request.due_at), col(Request.id))
+            .limit(limit)
+            .offset(offset)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def count_inbox(
+        self, *, states: Sequence[str], kind: str | None = None, assignee_id: int | None = None
+    ) -> int:
+        query = (
+            select(func.count())
+            .select_from(Request)
+            .where(*self._inbox_filter(states=states, kind=kind, assignee_id=assignee_id))
+        )
+        return (await self._session.exec(query)).one()
+
+    async def last_event(self, *, request_id: int) -> RequestEvent | None:
+        query = (
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request_id)
+            .order_by(col(RequestEvent.at).desc(), col(RequestEvent.id).desc())
+            .limit(1)
+        )
+        return (await self._session.exec(query)).first()
+
+    async def snoozed_until_before(
+        self, *, moment: datetime, limit: int = 200
+    ) -> Sequence[Request]:
+        query = (
+            select(Request)
+            .where(Request.state == "snoozed", col(Request.snoozed_until) <= moment)
+            .order_by(col(Request.snoozed_until))
+            .limit(limit)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def waiting_since_before(
+        self, *, moment: datetime, limit: int = 200
+    ) -> Sequence[Request]:
+        query = (
+            select(Request)
+            .where(Request.state == "waiting_patient", col(Request.waiting_since) <= moment)
+            .order_by(col(Request.waiting_since))
             .limit(limit)
         )
         return (await self._session.exec(query)).all()

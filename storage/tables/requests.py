@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index
+from sqlalchemy import BigInteger, Index, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import JSONType, UTCDateTime, utcnow
+
+# The inbox only ever looks at open requests, a small slice of a practice's history.
+OPEN_STATES = ("new", "in_progress", "waiting_patient", "snoozed", "ready")
+OPEN_SQL = "state IN ('new', 'in_progress', 'waiting_patient', 'snoozed', 'ready')"
+_OPEN = text(OPEN_SQL)
 
 
 class Request(SQLModel, table=True):
@@ -20,6 +25,7 @@ class Request(SQLModel, table=True):
         Index("ix_requests_patient_created", "patient_id", "created_at"),
         Index("ix_requests_assignee_state", "assignee_id", "state"),
         Index("ix_requests_kind_state_due", "kind", "state", "due_at"),
+        Index("ix_requests_open_due", "due_at", "id", postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
 
     id: int | None = Field(default=None, primary_key=True)

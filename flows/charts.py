@@ -1,0 +1,68 @@
+"""Charts staff would rather look at than read, rendered off-screen to PNG bytes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from matplotlib.figure import Figure
+
+from flows.lifecycle import State
+from flows.stats import Stats
+
+KINDS = ("prescription", "certificate", "reports", "question", "visit")
+STATE_COLOURS = {
+    State.NEW: "#4c78a8",
+    State.IN_PROGRESS: "#f58518",
+    State.WAITING_PATIENT: "#eeca3b",
+    State.SNOOZED: "#b279a2",
+    State.READY: "#54a24b",
+    State.CLOSED: "#9d9d9d",
+    State.REJECTED: "#e45756",
+    State.CANCELLED: "#c7c7c7",
+    State.EXPIRED: "#7f7f7f",
+}
+
+
+def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
+    """Requests by kind, stacked by state, and response times against the promise."""
+    figure = Figure(figsize=(8, 4.5), dpi=100)
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    labels = [text(f"kind.{kind}") for kind in KINDS]
+    bottoms = [0] * len(KINDS)
+    for state, colour in STATE_COLOURS.items():
+        heights = [stats.by_kind_state[(kind, state.value)] for kind in KINDS]
+        if any(heights):
+            left.bar(
+                labels,
+                heights,
+                bottom=bottoms,
+                color=colour,
+                label=text(f"staff.state.{state.value}"),
+            )
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    left.set_title(text("chart.by_kind"))
+    if any(bottoms):
+        left.legend(fontsize=7, loc="upper right")
+    left.tick_params(axis="x", labelsize=8, rotation=20)
+    names = [text("chart.first_response"), text("chart.to_close")]
+    medians = [stats.first_response_median or 0, stats.close_median or 0]
+    p90s = [stats.first_response_p90 or 0, stats.close_p90 or 0]
+    positions = range(len(names))
+    right.bar(
+        [p - 0.2 for p in positions],
+        medians,
+        width=0.4,
+        color="#4c78a8",
+        label=text("chart.median"),
+    )
+    right.bar([p + 0.2 for p in positions], p90s, width=0.4, color="#f58518", label="p90")
+    right.set_xticks(list(positions), names, fontsize=8)
+    right.set_ylabel(text("chart.hours"))
+    right.set_title(text("chart.times"))
+    right.legend(fontsize=7)
+    figure.suptitle(text("chart.title"))
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,62 @@
+"""The KPIs off Telegram: `frontdesk report --since 30d --format csv|html`."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections.abc import Callable
+
+from flows.charts import requests_chart
+from flows.staff.stats_view import stats_text
+from flows.stats import Stats
+
+Text = Callable[..., str]
+
+
+def rows(stats: Stats) -> list[tuple[str, str, str]]:
+    """(metric, dimension, value) rows, stable names for spreadsheets."""
+    out: list[tuple[str, str, str]] = [("period_days", "", str(stats.days))]
+    out.append(("requests_total", "", str(stats.total)))
+    out += [("requests_by_kind", kind, str(n)) for kind, n in sorted(stats.by_kind.items())]
+    out += [("requests_by_state", state, str(n)) for state, n in sorted(stats.by_state.items())]
+    for name, value in (
+        ("first_response_median_hours", stats.first_response_median),
+        ("first_response_p90_hours", stats.first_response_p90),
+        ("time_to_close_median_hours", stats.close_median),
+        ("time_to_close_p90_hours", stats.close_p90),
+        ("satisfaction_mean", stats.satisfaction),
+        ("oldest_open_days", stats.oldest_open_days),
+    ):
+        out.append((name, "", "" if value is None else f"{value:.2f}"))
+    out.append(("responded_within_promise", "", str(stats.responded_in_time)))
+    out.append(("responded_total", "", str(len(stats.first_response_hours))))
+    out.append(("closed_within_promise", "", str(stats.closed_in_time)))
+    out.append(("closed_total", "", str(len(stats.close_hours))))
+    out.append(("overdue_open", "", str(stats.overdue_open)))
+    out.append(("ratings", "", str(len(stats.ratings))))
+    return out
+
+
+def to_csv(stats: Stats) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("metric", "dimension", "value"))
+    writer.writerows(rows(stats))
+    return buffer.getvalue()
+
+
+def to_html(stats: Stats, text: Text, *, practice: str) -> str:
+    chart = base64.b64encode(requests_chart(stats, text)).decode()
+    items = "\n".join(f"<li>{html.escape(line)}</li>" for line in stats_text(stats, text))
+    title = html.escape(text("report.title", practice=practice, days=stats.days))
+    return (
+        "<!doctype html>\n<html><head><meta charset='utf-8'>"
+        f"<title>{title}</title>"
+        "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
+        "img{max-width:100%}</style></head>\n"
+        f"<body><h1>{title}</h1>\n<ul>\n{items}\n</ul>\n"
+        f"<img alt='{html.escape(text('chart.title'))}' src='data:image/png;base64,{chart}'>\n"
+        "</body></html>\n"
+    )

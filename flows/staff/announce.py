@@ -1,0 +1,46 @@
+"""Telling the patient: every change edits their status card and is also said in plain words."""
+
+from __future__ import annotations
+
+from flows.dates import day
+from flows.engine import FrontDesk
+from flows.patient.cards import card_buttons, card_update
+from flows.reply import Outgoing, Reply
+from storage.tables import Patient, Request
+
+
+def announce(
+    desk: FrontDesk,
+    reply: Reply,
+    *,
+    request: Request,
+    patient: Patient | None,
+    action: str,
+    note: str | None = None,
+) -> None:
+    """Card edit plus a plain message for `action`; `ready` notes travel with content protection."""
+    if patient is None or not patient.reachable:
+        return
+    lang = patient.language
+    t = desk.catalog.text
+    protect = action == "ready"
+    extra = None
+    if note and action in ("ready", "close", "reject", "ask"):
+        extra = t(f"announce.{action}.note", lang, note=note)
+    update = card_update(desk, request, lang, note=extra, protect=protect)
+    if update is not None:
+        reply.add(update)
+    params = {"number": request.id, "kind": t(f"kind.{request.kind}", lang)}
+    if request.snoozed_until is not None:
+        params["until"] = day(request.snoozed_until, tz=desk.settings.tz, lang=lang)
+    text = t(f"announce.{action}", lang, **params)
+    if extra:
+        text = f"{text}\n\n{extra}"
+    reply.add(
+        Outgoing(
+            chat_id=patient.telegram_id,
+            text=text,
+            buttons=card_buttons(desk, request, lang, patient.telegram_id),
+            protect=protect,
+        )
+    )

@@ -1,0 +1,101 @@
+"""The staff desk: typed commands with the request number, and the same actions as buttons.
+
+Rights are read from the staff table on every turn (the engine only sends active staff here).
+An action that needs words (ask, reject, ready's note, snooze's date, a visit slot) prompts for
+them; the next message, or a canned reply, completes it.
+"""
+
+from __future__ import annotations
+
+from flows.events import CommandIn, TextIn
+from flows.lifecycle import Action
+from flows.staff import actions, commands, patients, prompts, screens
+from flows.turn import Turn
+
+STATE_CYCLE = (None, "new", "in_progress", "waiting_patient", "snoozed", "ready")
+KIND_CYCLE = (None, *screens.KINDS)
+PROMPTED = {"slot", "assign", Action.SNOOZE.value, *(a.value for a in actions.NEEDS_TEXT)}
+
+
+class StaffDesk:
+    # Staff get one clear line for a refused action, not their screen again.
+    redisplay_after_error = False
+
+    async def on_command(self, turn: Turn, command: CommandIn) -> None:
+        turn.tapped_message_id = None
+        await commands.run(turn, command.name, command.args)
+
+    async def on_tap(self, turn: Turn, code: str) -> None:
+        kind, _, rest = code.partition(":")
+        filters = screens.view(turn)
+        if kind == "i":
+            page = int(rest) if rest.lstrip("-").isdigit() else 0
+            screens.set_view(turn, page=filters["page"] if page < 0 else page)
+            await screens.show_inbox(turn)
+        elif kind == "f":
+            await self._filter(turn, rest, filters)
+        elif kind == "o" and rest.isdigit():
+            await screens.show_card(turn, await actions.load(turn, int(rest)))
+        elif kind == "a":
+            await self._card_action(turn, rest)
+        elif kind == "p":
+            await patients.on_tap(turn, rest)
+        elif kind == "t":
+            await prompts.use_template(turn, rest)
+        elif kind == "x":
+            await self.show_current(turn)
+        else:
+            await screens.show_inbox(turn, notice=turn.t("menu.expired"))
+
+    async def on_global(self, turn: Turn, code: str) -> None:
+        turn.tapped_message_id = None
+        await screens.show_inbox(turn, notice=turn.t("menu.expired"))
+
+    async def on_input(self, turn: Turn) -> None:
+        step = turn.conversation.step or ""
+        if step.startswith("prompt:") and isinstance(turn.event, TextIn):
+            await prompts.answer(turn, turn.event.text)
+            return
+        turn.say(turn.t("staff.hint"))
+
+    async def show_current(self, turn: Turn, notice: str | None = None) -> None:
+        turn.tapped_message_id = None
+        request_id = (turn.conversation.answers or {}).get("request")
+        if turn.conversation.step in ("card",) and isinstance(request_id, int):
+            request = await turn.uow.requests.get(request_id=request_id)
+            if request is not None:
+                await screens.show_card(turn, request, notice=notice)
+                return
+        await screens.show_inbox(turn, notice=notice)
+
+    async def _filter(self, turn: Turn, which: str, filters: dict[str, object]) -> None:
+        if which == "k":
+            screens.set_view(turn, kind=_cycle(KIND_CYCLE, filters["kind"]), page=0)
+        elif which == "s":
+            screens.set_view(turn, state=_cycle(STATE_CYCLE, filters["state"]), page=0)
+        elif which == "m":
+            screens.set_view(turn, mine=not filters["mine"], page=0)
+        await screens.show_inbox(turn)
+
+    async def _card_action(self, turn: Turn, rest: str) -> None:
+        number_text, _, name = rest.partition(":")
+        if not number_text.isdigit():
+            await screens.show_inbox(turn, notice=turn.t("menu.expired"))
+            return
+        number = int(number_text)
+        if name == "urgent":
+            await screens.show_card(turn, await actions.toggle_urgent(turn, number))
+        elif name == "files":
+            await prompts.send_files(turn, number)
+        elif name in PROMPTED:
+            await prompts.ask_for(turn, number, name)
+        elif name in {a.value for a in Action}:
+            request = await actions.act(turn, number, Action(name))
+            await screens.show_card(turn, request, notice=turn.t("staff.done"))
+        else:
+            await screens.show_inbox(turn, notice=turn.t("menu.expired"))
+
+
+def _cycle(values: tuple[str | None, ...], current: object) -> str | None:
+    index = values.index(current) if current in values else 0
+    return values[(index + 1) % len(values)]

@@ -1,0 +1,87 @@
+"""Telling staff about new and answered requests: at once while the practice is open, otherwise
+as one digest when it opens. Notices carry the request number and kind, never the answers."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from flows.calendar import OpeningHours
+from flows.engine import FrontDesk
+from flows.reply import Outgoing, Reply
+from flows.turn import Turn
+from storage.tables import OutboundMessage, Staff
+from storage.uow import UnitOfWork
+
+DIGEST_KIND = "staff_notice"
+
+
+async def notify(
+    turn: Turn, key: str, *, only: Sequence[int] | None = None, **params: object
+) -> None:
+    """Notice `key` for on-duty staff (or only the staff ids given)."""
+    team = [s for s in await turn.uow.staff.list() if s.on_duty]
+    if only:
+        chosen = [s for s in team if s.id in only]
+        team = chosen or team
+    if not team:
+        return
+    settings = turn.desk.settings
+    hours = OpeningHours.parse(settings.opening_hours)
+    closed = settings.extra_closed_days
+    if hours.is_open(turn.now, tz=settings.tz, extra_closed_days=closed):
+        for member in team:
+            text = turn.desk.catalog.text(key, settings.default_language, **params)
+            turn.reply.add(Outgoing(chat_id=member.telegram_id, text=text))
+        return
+    opening = hours.next_opening(turn.now, tz=settings.tz, extra_closed_days=closed)
+    for member in team:
+        turn.uow.session.add(_queued(member, key, params, opening, turn.now))
+    await turn.uow.session.flush()
+
+
+def _queued(
+    member: Staff, key: str, params: dict[str, object], at: datetime, now: datetime
+) -> OutboundMessage:
+    return OutboundMessage(
+        idempotency_key=f"{DIGEST_KIND}:{uuid.uuid4().hex}",
+        chat_id=member.telegram_id,
+        payload={"kind": DIGEST_KIND, "key": key, "params": params},
+        not_before=at,
+        created_at=now,
+    )
+
+
+async def due_digests(desk: FrontDesk, uow: UnitOfWork, now: datetime) -> Reply:
+    """One message per staff member with every notice that waited for the opening."""
+    query = (
+        select(OutboundMessage)
+        .where(
+            OutboundMessage.status == "pending",
+            col(OutboundMessage.not_before) <= now,
+            col(OutboundMessage.idempotency_key).startswith(f"{DIGEST_KIND}:"),
+        )
+        .order_by(col(OutboundMessage.id))
+        .limit(500)
+    )
+    rows = (await uow.session.exec(query)).all()
+    grouped: dict[int, list[OutboundMessage]] = defaultdict(list)
+    for row in rows:
+        grouped[row.chat_id].append(row)
+    reply = Reply()
+    lang = desk.settings.default_language
+    for chat_id, notices in grouped.items():
+        lines = [desk.catalog.text("staff.digest.title", lang, n=len(notices))]
+        for notice in notices:
+            params = dict(notice.payload.get("params") or {})
+            lines.append("• " + desk.catalog.text(str(notice.payload.get("key")), lang, **params))
+            notice.status = "sent"
+            notice.sent_at = now
+            uow.session.add(notice)
+        reply.add(Outgoing(chat_id=chat_id, text="\n".join(lines)[:4000]))
+    await uow.session.flush()
+    return reply

@@ -1,0 +1,76 @@
+"""Patients waiting for verification; staff verify or block them."""
+
+from __future__ import annotations
+
+from flows.errors import DomainError, NotFound
+from flows.reply import Button, Outgoing
+from flows.staff.actions import staff_of
+from flows.staff.screens import age
+from flows.turn import Turn
+
+
+async def show(turn: Turn, *, notice: str | None = None) -> None:
+    staff_of(turn)
+    pending = await turn.uow.patients.pending_verification(limit=10)
+    today = turn.now.astimezone(turn.desk.settings.tz).date()
+    turn.new_menu()
+    lines = [turn.t("patients.title", n=len(pending))]
+    rows: list[tuple[Button, ...]] = []
+    for patient in pending:
+        name = f"{patient.first_name or ''} {patient.last_name or ''}".strip()
+        lines.append(
+            turn.t(
+                "patients.line",
+                id=patient.id,
+                name=name,
+                age=age(patient.birth_date, today) or "?",
+                code=patient.fiscal_code or "—",
+            )
+        )
+        rows.append(
+            (
+                turn.button("patients.verify", f"p:{patient.id}:v", id=patient.id),
+                turn.button("patients.block", f"p:{patient.id}:b", id=patient.id),
+            )
+        )
+    if not pending:
+        lines.append(turn.t("patients.none"))
+    if notice:
+        lines.insert(0, notice)
+    rows.append((turn.button("staff.button.inbox", "i:-1"),))
+    turn.conversation.flow = "staff"
+    turn.conversation.step = "patients"
+    turn.show("\n".join(lines), tuple(rows))
+
+
+async def set_state(turn: Turn, patient_id: int, verification: str) -> str:
+    staff_of(turn)
+    patient = await turn.uow.patients.get(patient_id=patient_id)
+    if patient is None or patient.registered_at is None:
+        raise NotFound("patients.not_found", id=patient_id)
+    patient.verification = verification
+    turn.uow.session.add(patient)
+    if verification == "blocked" and patient.reachable:
+        text = turn.desk.catalog.text(
+            "patient.blocked", patient.language, phone=turn.desk.settings.practice_phone or "-"
+        )
+        turn.reply.add(Outgoing(chat_id=patient.telegram_id, text=text))
+    name = f"{patient.first_name or ''} {patient.last_name or ''}".strip()
+    return turn.t(f"patients.{verification}", name=name)
+
+
+async def on_tap(turn: Turn, rest: str) -> None:
+    number, _, what = rest.partition(":")
+    if not number.isdigit() or what not in ("v", "b"):
+        await show(turn, notice=turn.t("menu.expired"))
+        return
+    notice = await set_state(turn, int(number), "verified" if what == "v" else "blocked")
+    await show(turn, notice=notice)
+
+
+async def command(turn: Turn, name: str, args: str) -> None:
+    text = args.strip()
+    if not text.isdigit():
+        raise DomainError("staff.usage", usage=turn.t(f"staff.usage.{name}"))
+    notice = await set_state(turn, int(text), "verified" if name == "verify" else "blocked")
+    await show(turn, notice=notice)

@@ -1,0 +1,68 @@
+"""`/stats [7d|30d|90d]`: the KPIs as a short text and a chart."""
+
+from __future__ import annotations
+
+from flows.charts import requests_chart
+from flows.errors import DomainError
+from flows.reply import FileRef, Outgoing
+from flows.staff.actions import staff_of
+from flows.stats import Stats, compute, parse_period
+from flows.turn import Turn
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} h"
+
+
+def stats_text(stats: Stats, t: object) -> list[str]:
+    text = t  # a catalog lookup bound to the reader's language
+    assert callable(text)
+    lines = [text("stats.title", days=stats.days, total=stats.total)]
+    kinds = ", ".join(f"{text(f'kind.{k}')} {n}" for k, n in stats.by_kind.most_common())
+    states = ", ".join(f"{text(f'staff.state.{s}')} {n}" for s, n in stats.by_state.most_common())
+    lines.append(text("stats.by_kind", kinds=kinds or "—"))
+    lines.append(text("stats.by_state", states=states or "—"))
+    responded = len(stats.first_response_hours)
+    closed = len(stats.close_hours)
+    lines.append(
+        text(
+            "stats.first_response",
+            median=_hours(stats.first_response_median),
+            p90=_hours(stats.first_response_p90),
+            in_time=stats.responded_in_time,
+            n=responded,
+        )
+    )
+    lines.append(
+        text(
+            "stats.to_close",
+            median=_hours(stats.close_median),
+            p90=_hours(stats.close_p90),
+            in_time=stats.closed_in_time,
+            n=closed,
+        )
+    )
+    oldest = "—" if stats.oldest_open_days is None else f"{stats.oldest_open_days:.1f}"
+    lines.append(text("stats.backlog", overdue=stats.overdue_open, oldest=oldest))
+    if stats.satisfaction is not None:
+        lines.append(
+            text("stats.satisfaction", score=f"{stats.satisfaction:.1f}", n=len(stats.ratings))
+        )
+    return lines
+
+
+async def show_stats(turn: Turn, args: str) -> None:
+    staff_of(turn)
+    days = parse_period(args)
+    if days is None:
+        raise DomainError("staff.usage", usage=turn.t("staff.usage.stats"))
+    stats = await compute(turn.uow, now=turn.now, days=days)
+    turn.say("\n".join(stats_text(stats, turn.t)))
+    chart = requests_chart(stats, turn.t)
+    turn.reply.add(
+        Outgoing(
+            chat_id=turn.chat_id,
+            text=turn.t("stats.chart_caption", days=days),
+            file=FileRef(None, "photo", data=chart, name="stats.png"),
+        )
+    )

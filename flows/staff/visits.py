@@ -1,0 +1,137 @@
+"""Visit slots: staff propose a day and time, the patient confirms or asks for another."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flows.dates import day_and_time
+from flows.errors import DomainError, NotFound
+from flows.lifecycle import Action, State
+from flows.reply import Button, Outgoing
+from flows.staff import actions
+from flows.turn import Turn
+from flows.validation import Invalid, parse_date, parse_time
+from storage.tables import Appointment
+
+SLOT = re.compile(r"^\s*(\S+)\s+(?:alle\s+|ore\s+|at\s+)?(\S+)\s*$", re.IGNORECASE)
+SLOT_EXAMPLE = "25/11 10:30"
+
+
+def parse_slot(turn: Turn, raw: str) -> datetime:
+    tz = turn.desk.settings.tz
+    today = turn.now.astimezone(tz).date()
+    match = SLOT.match(raw)
+    if match is None:
+        raise DomainError("staff.slot.bad", example=SLOT_EXAMPLE)
+    day = parse_date(match[1], today=today, allow_past=False, allow_future=True, max_days_ahead=180)
+    at = parse_time(match[2])
+    if isinstance(day, Invalid) or isinstance(at, Invalid):
+        raise DomainError("staff.slot.bad", example=SLOT_EXAMPLE)
+    when = datetime.combine(day.value, at.value, tzinfo=tz)
+    if when <= turn.now:
+        raise DomainError("staff.slot.past", example=SLOT_EXAMPLE)
+    return when
+
+
+async def propose(turn: Turn, number: int, raw: str) -> Appointment:
+    request = await actions.load(turn, number, for_update=True)
+    if request.kind != "visit":
+        raise DomainError("staff.slot.not_visit", number=number)
+    when = parse_slot(turn, raw)
+    if request.state == State.NEW:
+        await actions.act(turn, number, Action.TAKE)
+    elif request.state != State.IN_PROGRESS:
+        raise DomainError(f"lifecycle.refused.{request.state}", number=number)
+    appointment = Appointment(
+        patient_id=request.patient_id,
+        request_id=request.id,
+        starts_at=when,
+        modality=str(request.answers.get("modality") or "in_person"),
+        status="proposed",
+        created_at=turn.now,
+    )
+    turn.uow.session.add(appointment)
+    await turn.uow.session.flush()
+    patient = await turn.uow.patients.get(patient_id=request.patient_id)
+    if patient is not None and patient.reachable:
+        lang = patient.language
+        t = turn.desk.catalog.text
+        codec = turn.desk.codec
+        chat = patient.telegram_id
+        turn.reply.add(
+            Outgoing(
+                chat_id=chat,
+                text=t(
+                    "visit.proposed",
+                    lang,
+                    number=number,
+                    when=day_and_time(when, tz=turn.desk.settings.tz, lang=lang),
+                ),
+                buttons=(
+                    (
+                        Button(
+                            t("visit.confirm", lang),
+                            codec.encode(chat_id=chat, code=f"V.{appointment.id}.y"),
+                        ),
+                    ),
+                    (
+                        Button(
+                            t("visit.other", lang),
+                            codec.encode(chat_id=chat, code=f"V.{appointment.id}.n"),
+                        ),
+                    ),
+                ),
+            )
+        )
+    return appointment
+
+
+async def respond(turn: Turn, args: list[str]) -> None:
+    """The patient's answer to a proposed slot (a button on the proposal message)."""
+    from flows import runner
+    from flows.lifecycle import move
+    from flows.patient.services import own_request, patient_actor
+
+    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("y", "n"):
+        await runner.show_current(turn, notice=turn.t("menu.expired"))
+        return
+    appointment = await turn.uow.session.get(Appointment, int(args[0]))
+    if appointment is None or turn.patient is None or appointment.patient_id != turn.patient.id:
+        raise NotFound("visit.not_found")
+    if appointment.status != "proposed":
+        await runner.go_home(
+            turn,
+            notice=turn.t("visit.already", status=turn.t(f"visit.status.{appointment.status}")),
+        )
+        return
+    request = await own_request(turn, appointment.request_id or 0, for_update=True)
+    when = day_and_time(appointment.starts_at, tz=turn.desk.settings.tz, lang=turn.lang)
+    if args[1] == "y":
+        appointment.status = "confirmed"
+        appointment.confirmed_at = turn.now
+        if request.state == State.IN_PROGRESS:
+            await move(
+                turn.uow,
+                request_id=request.id or 0,
+                action=Action.READY,
+                actor=patient_actor(turn.patient),
+                now=turn.now,
+                note=when,
+            )
+        notice = turn.t("visit.confirmed", when=when)
+        staff_key = "staff.visit.confirmed"
+    else:
+        appointment.status = "declined"
+        appointment.cancelled_at = turn.now
+        notice = turn.t("visit.other_sent")
+        staff_key = "staff.visit.other"
+    turn.uow.session.add(appointment)
+    await notify_staff(turn, staff_key, number=request.id, when=when)
+    await runner.go_home(turn, notice=notice)
+
+
+async def notify_staff(turn: Turn, key: str, *, number: int | None, when: str) -> None:
+    from flows.staff.notify import notify
+
+    await notify(turn, key, number=number, when=when)

@@ -1,0 +1,113 @@
+"""The practice's KPIs over a period: requests by kind and state, response and closing times
+against the promised time, overdue backlog, satisfaction."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select as sa_select
+from sqlmodel import col, func, select
+
+from flows.lifecycle import OPEN_STATES, State
+from storage.tables import Rating, Request
+from storage.uow import UnitOfWork
+
+PERIODS = {"7d": 7, "30d": 30, "90d": 90}
+PERIOD = re.compile(r"^(\d{1,3})d$")
+
+
+def parse_period(text: str, *, default: int = 30) -> int | None:
+    """Days in `7d`/`30d`/`90d` (any 1–365), the default for empty text, None when unreadable."""
+    text = text.strip().lower()
+    if not text:
+        return default
+    match = PERIOD.match(text)
+    if match is None or not 1 <= int(match[1]) <= 365:
+        return None
+    return int(match[1])
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass(slots=True)
+class Stats:
+    days: int
+    since: datetime
+    total: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_state: Counter[str] = field(default_factory=Counter)
+    by_kind_state: Counter[tuple[str, str]] = field(default_factory=Counter)
+    first_response_hours: list[float] = field(default_factory=list)
+    close_hours: list[float] = field(default_factory=list)
+    responded_in_time: int = 0
+    closed_in_time: int = 0
+    overdue_open: int = 0
+    oldest_open_days: float | None = None
+    ratings: list[int] = field(default_factory=list)
+
+    @property
+    def first_response_median(self) -> float | None:
+        return statistics.median(self.first_response_hours) if self.first_response_hours else None
+
+    @property
+    def first_response_p90(self) -> float | None:
+        return percentile(self.first_response_hours, 0.9)
+
+    @property
+    def close_median(self) -> float | None:
+        return statistics.median(self.close_hours) if self.close_hours else None
+
+    @property
+    def close_p90(self) -> float | None:
+        return percentile(self.close_hours, 0.9)
+
+    @property
+    def satisfaction(self) -> float | None:
+        return statistics.mean(self.ratings) if self.ratings else None
+
+
+async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
+    since = now - timedelta(days=days)
+    stats = Stats(days=days, since=since)
+    query = sa_select(
+        col(Request.kind),
+        col(Request.state),
+        col(Request.created_at),
+        col(Request.first_response_at),
+        col(Request.closed_at),
+        col(Request.due_at),
+    ).where(col(Request.created_at) >= since)
+    rows = (await uow.session.exec(query)).all()  # type: ignore[call-overload]
+    for kind, state, created, responded, closed, due in rows:
+        stats.total += 1
+        stats.by_kind[kind] += 1
+        stats.by_state[state] += 1
+        stats.by_kind_state[(kind, state)] += 1
+        if responded is not None:
+            stats.first_response_hours.append((responded - created).total_seconds() / 3600)
+            stats.responded_in_time += responded <= due
+        if closed is not None and state == State.CLOSED:
+            stats.close_hours.append((closed - created).total_seconds() / 3600)
+            stats.closed_in_time += closed <= due
+    open_states = [s.value for s in OPEN_STATES]
+    overdue = select(func.count()).where(
+        col(Request.state).in_(open_states), col(Request.due_at) < now
+    )
+    stats.overdue_open = (await uow.session.exec(overdue)).one()
+    oldest = select(func.min(Request.created_at)).where(col(Request.state).in_(open_states))
+    first = (await uow.session.exec(oldest)).one()
+    if first is not None:
+        stats.oldest_open_days = (now - first).total_seconds() / 86400
+    ratings = select(Rating.score).where(col(Rating.created_at) >= since)
+    stats.ratings = list((await uow.session.exec(ratings)).all())
+    return stats
