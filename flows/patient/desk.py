@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flows import runner
+from flows import inputs, runner
 from flows.events import CommandIn, OtherIn
 from flows.patient import services
 from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
@@ -53,7 +53,7 @@ class PatientDesk:
         if position is None:
             await runner.go_home(turn)
             return
-        await runner.on_tap(turn, *position, code)
+        await inputs.on_tap(turn, *position, code)
 
     async def on_global(self, turn: Turn, code: str) -> None:
         turn.tapped_message_id = None
@@ -84,7 +84,7 @@ class PatientDesk:
         if isinstance(turn.event, OtherIn):
             await runner.show_step(turn, *position, notice=turn.t("hint.unsupported"))
             return
-        await runner.on_input(turn, *position)
+        await inputs.on_input(turn, *position)
 
     async def show_current(self, turn: Turn, notice: str | None = None) -> None:
         if not await self._onboarded(turn, notice=notice):
