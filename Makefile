@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench format clean emulator
+.PHONY: run try test lint bench format clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/frontdesk run
+
+# The whole front desk against a local Bot API emulator: no Telegram account, no token.
+try: $(STAMP)
+	$(BIN)/frontdesk run --emulator 8081
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -226,8 +226,15 @@ def report(since: str, fmt: str, output: str | None) -> None:
 
 
 @app.command("run")
-def run() -> None:
-    """Run the bot (long polling, or webhooks when configured)."""
+@click.option(
+    "--emulator",
+    "emulator_port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Serve a local Bot API emulator on this port and run the bot against it.",
+)
+def run(emulator_port: int | None) -> None:
+    """Run the bot (long polling)."""
     settings = load_settings()
 
     async def prepare(database: Database) -> None:
@@ -236,10 +243,25 @@ def run() -> None:
         elif not await _schema_is_current(database):
             fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
 
+    if settings.telegram_bot_token is None and emulator_port is None:
+        fail(
+            "TELEGRAM_BOT_TOKEN is not set: put the bot's token in .env (see .env.example), "
+            "or try it locally with 'frontdesk run --emulator 8081'"
+        )
     with_database(prepare)
-    if settings.telegram_bot_token is None:
-        fail("TELEGRAM_BOT_TOKEN is not set: put the bot's token in .env (see .env.example)")
-    fail("the Telegram adapter is not available yet in this version")
+    from bot.bootstrap import SchemaNotCurrent
+    from bot.ptb.runner import StartupError
+    from bot.serve import CannotServe, configure_logging, serve
+
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(serve(settings, emulator_port=emulator_port))
+    except KeyboardInterrupt:
+        pass
+    except (CannotServe, StartupError, SchemaNotCurrent) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot start: {exc.strerror or type(exc).__name__}")
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
