@@ -23,7 +23,12 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def configure_logging(level: str) -> None:
+    """Before anything logs: the chatty libraries would print SQL parameters and request URLs
+    (message texts, the button-signing key, the token) at DEBUG."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
+    from bot.ptb.runner import quiet_loggers
+
+    quiet_loggers()
 
 
 async def serve(settings: Settings, *, emulator_port: int | None = None) -> None:

@@ -231,6 +231,9 @@ class FrontDesk:
                 turn = await self._turn(uow, event, now)
                 turn.tapped_message_id = None
                 turn.say(turn.t("error.unexpected"))
+                # Where they stood may be what broke: start again from the menu.
+                turn.conversation.flow = None
+                turn.conversation.step = None
                 await self.desk_for(turn).show_current(turn)
                 await self._finish(turn, update_id)
                 return turn.reply

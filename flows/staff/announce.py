@@ -27,7 +27,10 @@ def announce(
     extra = None
     if note and action in ("ready", "close", "reject", "ask"):
         extra = t(f"announce.{action}.note", lang, note=note)
-    update = card_update(desk, request, lang, note=extra, protect=protect)
+    # The card is edited in place, and an edit cannot add content protection: codes and other
+    # notes travel only in the protected message below, the card shows the state.
+    card_note = extra if action in ("ask", "reject") else None
+    update = card_update(desk, request, lang, note=card_note)
     if update is not None:
         reply.add(update)
     params = {"number": request.id, "kind": t(f"kind.{request.kind}", lang)}

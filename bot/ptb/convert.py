@@ -1,0 +1,93 @@
+"""Telegram updates, as PTB parses them, turned into the engine's framework-free events."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+
+from flows.events import (
+    CommandIn,
+    ContactIn,
+    Event,
+    FileIn,
+    OtherIn,
+    Sender,
+    TapIn,
+    TextIn,
+    parse_command,
+)
+
+# What a person may send that the front desk does not take: named in OtherIn, in this order.
+_OTHER_KINDS = (
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+)
+
+
+def sender_of(update: Update) -> Sender | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Sender(
+        user_id=user.id,
+        chat_id=chat.id,
+        language_code=user.language_code,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        is_private=chat.type == ChatType.PRIVATE,
+    )
+
+
+def message_event(sender: Sender, message: Message) -> Event:
+    """A new message: a command, text, the largest photo, a document, a contact, or other."""
+    if message.text is not None:
+        command = parse_command(message.text)
+        if command is not None:
+            return CommandIn(sender, name=command[0], args=command[1])
+        return TextIn(sender, message.text)
+    if message.photo:
+        largest = max(
+            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
+        )
+        return FileIn(
+            sender,
+            file_id=largest.file_id,
+            file_unique_id=largest.file_unique_id,
+            kind="photo",
+            size=largest.file_size,
+            caption=message.caption,
+        )
+    if message.document is not None:
+        document = message.document
+        return FileIn(
+            sender,
+            file_id=document.file_id,
+            file_unique_id=document.file_unique_id,
+            kind="document",
+            mime_type=document.mime_type,
+            file_name=document.file_name,
+            size=document.file_size,
+            caption=message.caption,
+        )
+    if message.contact is not None:
+        contact = message.contact
+        return ContactIn(sender, phone=contact.phone_number, contact_user_id=contact.user_id)
+    what = next((kind for kind in _OTHER_KINDS if getattr(message, kind, None)), "other")
+    return OtherIn(sender, what=what)
+
+
+def tap_event(sender: Sender, update: Update) -> TapIn | None:
+    """A button tap; None for taps without data (games) — there is nothing to do with them."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    message_id = query.message.message_id if query.message is not None else None
+    return TapIn(sender, data=query.data, message_id=message_id)
