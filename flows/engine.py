@@ -76,6 +76,8 @@ class FrontDesk:
         self.patient_desk = patient_desk
         self.staff_desk = staff_desk
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        # The menu message each chat shows, as last read or written (saves a write per tap).
+        self._menus: dict[int, int | None] = {}
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -101,18 +103,23 @@ class FrontDesk:
                 return
             reply = await self.handle(event, update_id=update_id)
             delivered = await renderer.render(reply)
-            if delivered:
-                await self.remember(delivered)
+            # A menu edited in place keeps its id: only a new one is worth a write.
+            changed = [
+                item
+                for item in delivered
+                if item.anchor.kind != "menu" or self._menus.get(item.chat_id) != item.message_id
+            ]
+            if changed:
+                await self.remember(changed)
 
     async def journal(self, update_id: int, chat_id: int, raw: dict[str, Any]) -> bool:
         """Record the update before handling it; False when it was already handled."""
         async with self.database.uow() as uow:
+            if await uow.updates.record(update_id=update_id, chat_id=chat_id, payload=raw):
+                await uow.commit()
+                return True
             existing = await uow.updates.get(update_id=update_id)
-            if existing is not None:
-                return existing.status == "pending"
-            await uow.updates.record(update_id=update_id, chat_id=chat_id, payload=raw)
-            await uow.commit()
-        return True
+            return existing is not None and existing.status == "pending"
 
     async def unfinished_updates(self) -> list[dict[str, Any]]:
         """Updates journalled but never marked done (the bot died mid-way): replay them."""
@@ -142,6 +149,7 @@ class FrontDesk:
                     if conversation is not None:
                         conversation.menu_message_id = item.message_id
                         await uow.conversations.save(conversation=conversation)
+                        self._menus[item.anchor.key] = item.message_id
                 elif item.anchor.kind == "card":
                     request = await uow.requests.get(request_id=item.anchor.key)
                     if request is not None:
@@ -157,6 +165,7 @@ class FrontDesk:
         conversation = await uow.conversations.get(chat_id=sender.chat_id)
         if conversation is None:
             conversation = Conversation(chat_id=sender.chat_id, user_id=sender.user_id)
+        self._menus[sender.chat_id] = conversation.menu_message_id
         patient = await uow.patients.by_telegram_id(telegram_id=sender.user_id)
         staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id)
         lang = patient.language if patient is not None else self.settings.default_language

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,25 +37,30 @@ class UpdateJournal:
     async def get(self, *, update_id: int) -> ProcessedUpdate | None:
         return await self._session.get(ProcessedUpdate, update_id)
 
-    async def record(
-        self, *, update_id: int, chat_id: int | None, payload: dict[str, Any]
-    ) -> ProcessedUpdate | None:
-        """Journal an update; None when this update_id was seen before."""
-        if await self._session.get(ProcessedUpdate, update_id) is not None:
-            return None
-        row = ProcessedUpdate(update_id=update_id, chat_id=chat_id, payload=payload)
-        self._session.add(row)
-        await self._session.flush()
-        return row
+    async def record(self, *, update_id: int, chat_id: int | None, payload: dict[str, Any]) -> bool:
+        """Journal an update in one statement; False when this update_id was seen before."""
+        values = {
+            "update_id": update_id,
+            "chat_id": chat_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "received_at": utcnow(),
+        }
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
+        result = await self._session.exec(statement)
+        return bool(result.rowcount)
 
     async def mark_done(self, *, update_id: int) -> None:
-        row = await self._session.get(ProcessedUpdate, update_id)
-        if row is not None:
-            row.status = "done"
-            row.handled_at = utcnow()
-            row.payload = {}  # contents are no longer needed once handled
-            self._session.add(row)
-            await self._session.flush()
+        """Done, and its contents dropped: they are no longer needed once handled."""
+        statement = (
+            update(ProcessedUpdate)
+            .where(col(ProcessedUpdate.update_id) == update_id)
+            .values(status="done", handled_at=utcnow(), payload={})
+        )
+        await self._session.exec(statement)
 
     async def unfinished(self, *, limit: int = 1000) -> Sequence[ProcessedUpdate]:
         query = (
