@@ -205,3 +205,76 @@ async def test_stats_with_a_chart(
     assert any("Ultimi 7 giorni: 1 richieste" in t for t in texts)
     await doctor.text("/stats forever")
     assert "Si usa così" in doctor.last().text
+
+
+async def test_out_of_hours_notices_wait_for_one_digest_at_opening(
+    app: App, clock: FixedClock, registered: Registered, person: Callable[[int], Person]
+) -> None:
+    await add_staff(app, 909, "Dott. Rossi")
+    doctor = person(909)
+    clock.advance(timedelta(hours=12))  # Tuesday 22:00 in Rome: closed
+    maria = await registered(509)
+    await file_question(maria, "Prima domanda")
+    await file_question(maria, "Seconda domanda")
+    assert not any("Nuova richiesta" in t for t in doctor.texts())
+    assert "alla riapertura" in maria.renderer.chat(maria.sender.chat_id)[-2].text
+    await doctor.renderer.render(await tick(app.desk))
+    assert not any("Nuova richiesta" in t for t in doctor.texts())
+    clock.advance(timedelta(hours=11))  # Wednesday 09:00: open
+    await doctor.renderer.render(await tick(app.desk))
+    digests = [t for t in doctor.texts() if "Mentre lo studio era chiuso" in t]
+    assert len(digests) == 1
+    assert "n. 1" in digests[0]
+    assert "n. 2" in digests[0]
+    assert "Prima domanda" not in digests[0]  # numbers and kinds only, never the answers
+    await doctor.renderer.render(await tick(app.desk))
+    assert len([t for t in doctor.texts() if "Mentre lo studio era chiuso" in t]) == 1
+
+
+async def test_staff_menus_follow_the_staff_table(app: App) -> None:
+    await add_staff(app, 910, "Dott. Rossi")
+    first = await tick(app.desk, force_menus=True)
+    chats = {menu.chat_id for menu in first.menus}
+    assert chats == {None, 910}
+    assert (await tick(app.desk)).menus == []
+    async with app.database.uow() as uow:
+        await uow.staff.deactivate(telegram_id=910)
+        await uow.commit()
+    removed = (await tick(app.desk)).menus
+    assert any(menu.chat_id == 910 and menu.commands == () for menu in removed)
+
+
+async def test_two_staff_take_at_once_on_postgresql(tmp_path: object) -> None:
+    """The same race with real row locks: one wins, the other is told who did what."""
+    from bot.bootstrap import bootstrap
+    from flows.settings import Settings
+    from storage import migrate
+    from storage.uow import Database
+    from tests.conftest import POSTGRES_URL, PostgresSchema, require_postgres
+    from tests.flows.conftest import MONDAY_10, onboard
+    from tests.flows.harness import RecordingRenderer
+
+    await require_postgres()
+    schema = PostgresSchema()
+    await schema.create()
+    database = Database(POSTGRES_URL, search_path=schema.name)
+    try:
+        await migrate.upgrade(database.engine)
+        settings = Settings(_env_file=None, database_url=POSTGRES_URL)  # type: ignore[call-arg]
+        app = await bootstrap(settings, clock=FixedClock(MONDAY_10), database=database)
+        await add_staff(app, 911, "Dott. Rossi")
+        await add_staff(app, 912, "Anna", "assistant")
+        renderer = RecordingRenderer()
+        maria = Person(app.desk, renderer, 513)
+        await onboard(maria)
+        await file_question(maria)
+        rossi, anna = Person(app.desk, renderer, 911), Person(app.desk, renderer, 912)
+        await asyncio.gather(rossi.text("/take 1"), anna.text("/take 1"))
+        answers = [rossi.last().text, anna.last().text]
+        assert sum("è già" in text for text in answers) == 1
+        async with database.uow() as uow:
+            events = [e.action for e in await uow.requests.events(request_id=1)]
+        assert events == ["submit", "take"]
+    finally:
+        await database.dispose()
+        await schema.drop()
