@@ -10,7 +10,9 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from storage import sqlite_inloop
+
+SQLITE_BUSY_TIMEOUT_MS = int(sqlite_inloop.BUSY_TIMEOUT_SECONDS * 1000)
 
 
 def is_sqlite(url: str) -> bool:
@@ -40,7 +42,7 @@ def create_engine(url: str, *, search_path: str | None = None, echo: bool = Fals
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        kwargs["async_creator"] = sqlite_inloop.creator(str(path) if path else ":memory:")
     else:
         kwargs["pool_pre_ping"] = True
         if search_path:
@@ -54,8 +56,8 @@ def create_engine(url: str, *, search_path: str | None = None, echo: bool = Fals
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin.
-        dbapi_connection.isolation_level = None
+        # The connection is in autocommit mode (sqlite_inloop): SQLAlchemy's BEGIN, made
+        # IMMEDIATE below, decides when transactions start.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
