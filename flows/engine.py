@@ -78,6 +78,7 @@ class FrontDesk:
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         # The menu message each chat shows, as last read or written (saves a write per tap).
         self._menus: dict[int, int | None] = {}
+        self._unsaved_menus: dict[int, int] = {}
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -103,14 +104,16 @@ class FrontDesk:
                 return
             reply = await self.handle(event, update_id=update_id)
             delivered = await renderer.render(reply)
-            # A menu edited in place keeps its id: only a new one is worth a write.
-            changed = [
-                item
-                for item in delivered
-                if item.anchor.kind != "menu" or self._menus.get(item.chat_id) != item.message_id
-            ]
-            if changed:
-                await self.remember(changed)
+            cards = [item for item in delivered if item.anchor.kind == "card"]
+            if cards:
+                await self.remember(cards)
+            for item in delivered:
+                # A menu edited in place keeps its id; a new menu's id rides along with the
+                # chat's next turn instead of costing a transaction of its own (losing it in a
+                # crash only weakens double-tap detection for that one menu).
+                if item.anchor.kind == "menu" and self._menus.get(item.chat_id) != item.message_id:
+                    self._menus[item.chat_id] = item.message_id
+                    self._unsaved_menus[item.chat_id] = item.message_id
 
     async def journal(self, update_id: int, chat_id: int, raw: dict[str, Any]) -> bool:
         """Record the update before handling it; False when it was already handled."""
@@ -165,6 +168,9 @@ class FrontDesk:
         conversation = await uow.conversations.get(chat_id=sender.chat_id)
         if conversation is None:
             conversation = Conversation(chat_id=sender.chat_id, user_id=sender.user_id)
+        unsaved = self._unsaved_menus.get(sender.chat_id)
+        if unsaved is not None:
+            conversation.menu_message_id = unsaved
         self._menus[sender.chat_id] = conversation.menu_message_id
         patient = await uow.patients.by_telegram_id(telegram_id=sender.user_id)
         staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id)
@@ -218,6 +224,9 @@ class FrontDesk:
         if update_id is not None:
             await turn.uow.updates.mark_done(update_id=update_id)
         await turn.uow.commit()
+        unsaved = self._unsaved_menus.get(turn.chat_id)
+        if unsaved is not None and unsaved == turn.conversation.menu_message_id:
+            del self._unsaved_menus[turn.chat_id]
 
     async def _refused(
         self, event: Event, update_id: int | None, now: datetime, error: DomainError
