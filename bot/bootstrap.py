@@ -10,8 +10,10 @@ from flows.clock import Clock, SystemClock
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
 from flows.patient.desk import PatientDesk
+from flows.reminders.desks import PatientDeskWithReminders, StaffDeskWithReminders
 from flows.settings import Settings
 from flows.staff.desk import StaffDesk
+from scheduler.service import ReminderScheduler
 from storage import migrate
 from storage.engine import is_sqlite
 from storage.uow import Database
@@ -23,8 +25,12 @@ class App:
     database: Database
     desk: FrontDesk
     clock: Clock
+    # Reminders and the outbound queue. The adapter calls `scheduler.start(outbound)` once the
+    # bot is connected and `scheduler.shutdown()` before disconnecting; `close()` stops it too.
+    scheduler: ReminderScheduler
 
     async def close(self) -> None:
+        await self.scheduler.shutdown()
         await self.database.dispose()
 
 
@@ -50,7 +56,8 @@ async def bootstrap(
         clock=clock,
         registry=build_registry(),
         codec=CallbackCodec(await callback_secret(database)),
-        patient_desk=PatientDesk(),
-        staff_desk=StaffDesk(),
+        patient_desk=PatientDeskWithReminders(PatientDesk()),
+        staff_desk=StaffDeskWithReminders(StaffDesk()),
     )
-    return App(settings=settings, database=database, desk=desk, clock=clock)
+    scheduler = ReminderScheduler(desk)
+    return App(settings=settings, database=database, desk=desk, clock=clock, scheduler=scheduler)

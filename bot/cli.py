@@ -10,6 +10,7 @@ from typing import NoReturn, TypeVar
 import click
 from pydantic import ValidationError
 
+from bot.cli_patient import patient
 from flows.settings import Settings
 from storage import migrate
 from storage.engine import is_sqlite
@@ -23,6 +24,9 @@ ROLES = ("doctor", "assistant", "admin")
 @click.group(help="Digital front desk of a general practice, on Telegram.")
 def app() -> None:
     pass
+
+
+app.add_command(patient)  # issue 8: export and erasure
 
 
 @app.group("db", help="Database schema.")

@@ -26,7 +26,7 @@ def configure_logging(level: str) -> None:
     """Before anything logs: the chatty libraries would print SQL parameters and request URLs
     (message texts, the button-signing key, the token) at DEBUG."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
-    from bot.ptb.runner import quiet_loggers
+    from bot.lifecycle import quiet_loggers
 
     quiet_loggers()
 
@@ -38,11 +38,9 @@ async def serve(settings: Settings, *, emulator_port: int | None = None) -> None
         app = await bootstrap(settings)
         stack.push_async_callback(app.close)
         if settings.telegram_framework == "aiogram":
-            raise CannotServe(
-                "the aiogram adapter is not available yet: use TELEGRAM_FRAMEWORK=ptb"
-            )
-        from bot.ptb import run
-
+            from bot.aiogram import run
+        else:
+            from bot.ptb import run
         await run(app)
 
 

@@ -11,7 +11,9 @@ from flows.kinds.question import QUESTION
 from flows.kinds.reports import REPORTS
 from flows.kinds.visit import VISIT
 from flows.patient import home, onboarding
+from flows.privacy import screens as privacy
 from flows.registry import Registry
+from flows.reminders import registry as reminders_registry
 from flows.staff import visits
 from storage.uow import Database
 
@@ -22,7 +24,9 @@ def build_registry() -> Registry:
     registry = Registry()
     registry.merge(onboarding.registry())
     registry.merge(home.registry())
+    registry.merge(privacy.registry())  # issue 8: export and erasure
     registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
+    registry.merge(reminders_registry())  # issue 5: therapy reminders and follow-up
     registry.commands["V"] = visits.respond  # a patient's answer to a proposed visit slot
     return registry
 

@@ -30,6 +30,10 @@ from storage.uow import Database, UnitOfWork
 log = logging.getLogger(__name__)
 
 
+class AlreadyHandled(Exception):
+    """The update was marked done by someone else while we handled it."""
+
+
 class Renderer(Protocol):
     async def render(self, reply: Reply) -> list[Delivered]: ...
 
@@ -96,10 +100,15 @@ class FrontDesk:
         *,
         update_id: int | None = None,
         raw: dict[str, Any] | None = None,
+        journalled: bool = False,
     ) -> None:
+        """Handle one update and show the reply. `journalled` says the adapter already wrote
+        the update to the journal (before acknowledging it to Telegram)."""
         async with self.lock(event.sender.chat_id):
-            if update_id is not None and not await self.journal(
-                update_id, event.sender.chat_id, raw or {}
+            if (
+                update_id is not None
+                and not journalled
+                and not await self.journal(update_id, event.sender.chat_id, raw or {})
             ):
                 return
             reply = await self.handle(event, update_id=update_id)
@@ -134,12 +143,18 @@ class FrontDesk:
         now = self.clock.now()
         try:
             async with self.database.uow() as uow:
+                await uow.serialise_chat(chat_id=event.sender.chat_id)
                 turn = await self._turn(uow, event, now)
                 await self._dispatch(turn)
                 await self._finish(turn, update_id)
                 return turn.reply
+        except AlreadyHandled:
+            return Reply()
         except DomainError as error:
-            return await self._refused(event, update_id, now, error)
+            try:
+                return await self._refused(event, update_id, now, error)
+            except AlreadyHandled:
+                return Reply()
         except Exception as exc:
             _log_unexpected(exc, update_id)
             return await self._apologise(event, update_id, now)
@@ -221,8 +236,9 @@ class FrontDesk:
 
     async def _finish(self, turn: Turn, update_id: int | None) -> None:
         await turn.uow.conversations.save(conversation=turn.conversation)
-        if update_id is not None:
-            await turn.uow.updates.mark_done(update_id=update_id)
+        if update_id is not None and not await turn.uow.updates.mark_done(update_id=update_id):
+            # Another worker (or a replay) finished this update first: keep nothing of ours.
+            raise AlreadyHandled(update_id)
         await turn.uow.commit()
         unsaved = self._unsaved_menus.get(turn.chat_id)
         if unsaved is not None and unsaved == turn.conversation.menu_message_id:
@@ -255,6 +271,8 @@ class FrontDesk:
                 await self.desk_for(turn).show_current(turn)
                 await self._finish(turn, update_id)
                 return turn.reply
+        except AlreadyHandled:
+            return Reply()
         except Exception as exc:
             _log_unexpected(exc, update_id)
             text = self.catalog.text("error.unexpected", self.settings.default_language)

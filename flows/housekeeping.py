@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flows.engine import FrontDesk
 from flows.lifecycle import Action, Actor, move
 from flows.menus import sync_menus
+from flows.privacy.retention import daily_purge
 from flows.reply import Reply
 from flows.staff.announce import announce
 from flows.staff.notify import due_digests
@@ -27,6 +28,7 @@ async def tick(desk: FrontDesk, *, force_menus: bool = False) -> Reply:
         for request in await uow.requests.waiting_since_before(moment=now - window):
             await _system_move(desk, uow, reply, request.id or 0, Action.EXPIRE, now)
         reply.extend(await due_digests(desk, uow, now))
+        await daily_purge(uow, now=now, days=desk.settings.retention_days, tz=desk.settings.tz)
         reply.extend(
             await sync_menus(uow, desk.catalog, desk.settings.default_language, force=force_menus)
         )

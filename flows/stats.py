@@ -1,5 +1,5 @@
 """The practice's KPIs over a period: requests by kind and state, response and closing times
-against the promised time, overdue backlog, satisfaction."""
+against the promised time, overdue backlog, satisfaction, reminders (see flows.reminders.kpis)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 
 from flows.lifecycle import OPEN_STATES, State
+from flows.reminders.kpis import ReminderKpis
+from flows.reminders.kpis import compute as reminder_kpis
 from storage.tables import Rating, Request
 from storage.uow import UnitOfWork
 
@@ -54,6 +56,7 @@ class Stats:
     overdue_open: int = 0
     oldest_open_days: float | None = None
     ratings: list[int] = field(default_factory=list)
+    reminders: ReminderKpis = field(default_factory=ReminderKpis)
 
     @property
     def first_response_median(self) -> float | None:
@@ -110,4 +113,5 @@ async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
         stats.oldest_open_days = (now - first).total_seconds() / 86400
     ratings = select(Rating.score).where(col(Rating.created_at) >= since)
     stats.ratings = list((await uow.session.exec(ratings)).all())
+    stats.reminders = await reminder_kpis(uow, since=since, now=now)
     return stats

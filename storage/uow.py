@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, is_sqlite
@@ -89,6 +90,12 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def serialise_chat(self, *, chat_id: int) -> None:
+        """One chat's turns one at a time across workers on PostgreSQL (a transaction-scoped
+        advisory lock); SQLite's single writer already does that."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.exec(select(func.pg_advisory_xact_lock(chat_id)))
 
 
 class Database:

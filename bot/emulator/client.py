@@ -121,6 +121,11 @@ class EmulatorClient:
         body: Json = {"text": text, "reply_to_message_id": reply_to_message_id}
         return await self._act(user_id, "messages", body)
 
+    async def send_text_update(self, user_id: int, text: str) -> int:
+        """Like `send_text`, returning the update_id the bot receives instead."""
+        body = await self._call("POST", f"/users/{user_id}/messages", json={"text": text})
+        return int(body["update_id"])
+
     async def tap(self, user_id: int, label: str, message_id: int | None = None) -> str:
         """Taps an inline button by label (exact, else contained); returns the callback id."""
         body = {"label": label, "message_id": message_id}
@@ -206,6 +211,12 @@ class EmulatorClient:
         body = await self._call("GET", f"/chats/{chat_id}/wait", params=params)
         return WaitResult.from_json(body)
 
+    async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> bool:  # noqa: ASYNC109
+        """Returns once the bot has made no Bot API call for `quiet` seconds; False on timeout."""
+        params = {"quiet": str(quiet), "timeout": str(timeout)}
+        body = await self._call("GET", "/idle", params=params)
+        return bool(body["idle"])
+
     async def wait_for_bot_message(
         self,
         chat_id: int,
@@ -267,8 +278,15 @@ class EmulatorClient:
 
     async def download(self, file_id: str) -> bytes:
         """The bytes behind a file_id (of a file the bot or a user sent)."""
-        data = await self._call("GET", f"/files/{file_id}")
-        return data if isinstance(data, bytes) else bytes(str(data), "utf-8")
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+            self._owns_session = True
+        url = f"{self.base_url}/_emulator/files/{file_id}"
+        async with self._session.get(url) as response:  # raw bytes, whatever the file's type
+            body = await response.read()
+            if response.status >= 400:
+                raise EmulatorError(response.status, body.decode(errors="replace"))
+            return body
 
     async def fail_next(
         self, method: str, status: int | str = 429, count: int = 1, retry_after: int = 1
@@ -289,9 +307,13 @@ class EmulatorClient:
         per_chat_burst, callback_timeout_s); returns them all."""
         return dict(await self._call("POST", "/config", json=options))
 
+    async def webhook(self) -> Json:
+        """The webhook as set by the bot: {url, secret_token, max_connections, ...} or {}."""
+        return dict((await self._call("GET", "/webhook"))["webhook"])
+
     async def stats(self) -> Json:
         """{"calls": {method: n}, "errors": {code: n}, "responses_429", "flood_429",
-        "injected_faults", "pending_updates", "seq"}."""
+        "injected_faults", "pending_updates", "webhook": {delivered, failed, ...}, "seq"}."""
         return dict(await self._call("GET", "/stats"))
 
     async def reset(self) -> None:

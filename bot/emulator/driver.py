@@ -67,6 +67,7 @@ async def stats(request: web.Request, state: EmulatorState) -> Json:
     return {
         **state.stats.to_dict(),
         "pending_updates": state.updates.pending_count,
+        "webhook": state.webhook_stats.to_dict(),
         "seq": state.seq,
     }
 
@@ -231,6 +232,7 @@ def setup_routes(app: web.Application, state: EmulatorState) -> None:
         ("GET", "/commands", views.commands),
         ("GET", "/menu_buttons", views.menu_buttons),
         ("GET", "/webhook", views.webhook),
+        ("GET", "/idle", views.idle),
         ("GET", "/files/{file_id}", views.file_bytes),
     ]
     for method, path, route in routes:

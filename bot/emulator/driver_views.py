@@ -124,6 +124,23 @@ async def wait_chat(request: web.Request, state: EmulatorState) -> Json:
     return {"changed": bool(messages), "seq": chat.seq, "messages": messages or []}
 
 
+async def idle(request: web.Request, state: EmulatorState) -> Json:
+    """Long poll: returns once no Bot API call (getUpdates aside) has been in flight for `quiet`
+    seconds — the bot has finished answering; `idle` is false if `timeout` came first."""
+    quiet = _float(request, "quiet", 0.05)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + min(_float(request, "timeout", 10.0), MAX_WAIT_S)
+    while True:
+        now = loop.time()
+        calm = now - state.last_call_done
+        if state.calls_in_flight == 0 and calm >= quiet:
+            return {"idle": True}
+        if now >= deadline or state.closed:
+            return {"idle": False}
+        pause = quiet - calm if state.calls_in_flight == 0 else deadline - now
+        await state.changed.wait(min(max(pause, 0.001), deadline - now))
+
+
 async def wait_any(request: web.Request, state: EmulatorState) -> Json:
     """Long poll over all chats, for a page that shows every phone."""
     after = as_int(request.query.get("after_seq", "0"), "after_seq")

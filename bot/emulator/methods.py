@@ -64,25 +64,34 @@ async def get_updates(state: EmulatorState, p: Params) -> list[Json]:
     return await state.updates.get(p.integer("offset"), max(1, min(limit, 100)), timeout)
 
 
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
 async def set_webhook(state: EmulatorState, p: Params) -> bool:
     url = p.string("url") or ""
     if url and not url.startswith("https://") and not url.startswith("http://"):
         raise bad_request("bad webhook: HTTPS url must be provided for webhook")
+    secret = p.string("secret_token")
+    if secret is not None and not _SECRET.match(secret):
+        raise bad_request("bad webhook: secret token contains unallowed characters")
     if p.boolean("drop_pending_updates"):
         state.updates.clear()
-    state.webhook = {
-        "url": url,
-        "max_connections": p.integer("max_connections") or 40,
-        "allowed_updates": p.json("allowed_updates"),
-        "secret_token": p.string("secret_token"),
-        "set_at": int(time.time()),
-    }
+    state.set_webhook(
+        {
+            "url": url,
+            "max_connections": p.integer("max_connections") or 40,
+            "allowed_updates": p.json("allowed_updates"),
+            "secret_token": secret,
+            "set_at": int(time.time()),
+        }
+    )
     return True
 
 
 async def delete_webhook(state: EmulatorState, p: Params) -> bool:
     if p.boolean("drop_pending_updates"):
         state.updates.clear()
+    state.stop_webhook()
     state.webhook = {}
     return True
 
@@ -97,6 +106,9 @@ async def get_webhook_info(state: EmulatorState, p: Params) -> Json:
         info["max_connections"] = state.webhook["max_connections"]
         if state.webhook.get("allowed_updates") is not None:
             info["allowed_updates"] = state.webhook["allowed_updates"]
+        if state.webhook_stats.last_error_date is not None:
+            info["last_error_date"] = state.webhook_stats.last_error_date
+            info["last_error_message"] = state.webhook_stats.last_error_message
     return info
 
 

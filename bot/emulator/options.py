@@ -1,4 +1,5 @@
-"""Emulator options: latency, flood control and callback timeout, changeable at run time."""
+"""Emulator options: latency, flood control, callback timeout and webhook retries, changeable
+at run time."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ class EmulatorOptions:
     """Sends allowed back to back in one chat before the per-second rate applies."""
     callback_timeout_s: float = 15.0
     """Age after which answerCallbackQuery is refused, as Telegram does."""
+    webhook_retry_first_s: float = 0.1
+    """Pause before a failed webhook delivery is tried again; it doubles on each failure."""
+    webhook_retry_max_s: float = 1.0
+    """Longest pause between webhook retries (Telegram's is much longer; tests want speed)."""
+    webhook_timeout_s: float = 10.0
+    """How long a webhook request may take before it counts as failed and is sent again."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -81,6 +81,20 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
         return _error(state, ApiError(404, NOT_FOUND))
     name, handler = entry
     state.stats.calls[name] += 1
+    if name == "getUpdates":
+        return await _answer(request, state, name, handler)
+    state.calls_in_flight += 1
+    try:
+        return await _answer(request, state, name, handler)
+    finally:
+        state.calls_in_flight -= 1
+        state.last_call_done = asyncio.get_running_loop().time()
+        state.changed.notify()
+
+
+async def _answer(
+    request: web.Request, state: EmulatorState, name: str, handler: Handler
+) -> web.StreamResponse:
     if state.options.latency_ms > 0:
         await asyncio.sleep(state.options.latency_ms / 1000)
     fault = state.faults.take(name)

@@ -20,6 +20,7 @@ from bot.emulator.markup import Markup
 from bot.emulator.models import BotIdentity, CallbackQuery, Json, Message, StoredFile, User
 from bot.emulator.options import EmulatorOptions
 from bot.emulator.updates import Notifier, UpdateQueue
+from bot.emulator.webhook import WebhookSender, WebhookStats
 
 
 @dataclass
@@ -66,6 +67,7 @@ class EmulatorState:
         self.flood = FloodControl(options)
         self.faults = FaultInjector()
         self.closed = False
+        self.sender: WebhookSender | None = None
         self._clear()
 
     def _clear(self) -> None:
@@ -77,12 +79,17 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], tuple[Json, list[Json]]] = {}
         self.menu_buttons: dict[int | None, Json] = {}
         self.webhook: Json = {}
+        self.webhook_stats = WebhookStats()
         self.stats = Stats()
         self.seq = 0
         self._counter = 0
+        # Bot API calls being answered (getUpdates aside), and when the last one ended.
+        self.calls_in_flight = 0
+        self.last_call_done = 0.0
 
     def reset(self) -> None:
         """Forgets everything except the bot's identity and the options."""
+        self.stop_webhook()
         self._clear()
         self.updates.reset()
         self.flood.reset()
@@ -92,6 +99,7 @@ class EmulatorState:
     def close(self) -> None:
         """Releases every long poll (getUpdates and driver waits) so the server stops promptly."""
         self.closed = True
+        self.stop_webhook()
         self.updates.close()
         self.changed.notify()
 
@@ -109,8 +117,32 @@ class EmulatorState:
         return self.seq
 
     def deliver(self, body: Json, update_id: int | None = None) -> int:
-        """The one way an update reaches the bot (getUpdates today, a webhook later)."""
+        """The one way an update reaches the bot: queued for getUpdates, or for the webhook
+        sender while a webhook is set."""
         return self.updates.push(body, update_id)
+
+    def set_webhook(self, config: Json) -> None:
+        """Store the webhook and deliver to it from now on (a previous one stops)."""
+        self.stop_webhook()
+        self.webhook = config
+        allowed = config.get("allowed_updates")
+        if isinstance(allowed, list):
+            self.updates.allowed_updates = list(allowed)
+        if config.get("url"):
+            self.sender = WebhookSender(
+                self.updates,
+                self.options,
+                self.webhook_stats,
+                url=config["url"],
+                secret=config.get("secret_token"),
+                max_connections=int(config.get("max_connections") or 40),
+            )
+            self.sender.start()
+
+    def stop_webhook(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
+            self.sender = None
 
     # Users and chats
 

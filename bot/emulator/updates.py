@@ -1,10 +1,10 @@
 """The pending-update queue behind getUpdates, and the change notifier long polls wait on.
 
-All updates reach the bot through `UpdateQueue.push`, so webhook delivery can later be added in
-that one place. getUpdates follows Telegram: an offset confirms (forgets) every update with a
-lower id, a negative offset keeps only the last updates, and a new getUpdates terminates a
-pending one with 409 (answering the old request, so a bot that reconnects after dropping a long
-poll is not locked out by its own orphaned request).
+All updates reach the bot through `UpdateQueue.push`; while a webhook is set, `webhook.py`
+takes them from here instead of getUpdates. getUpdates follows Telegram: an offset confirms
+(forgets) every update with a lower id, a negative offset keeps only the last updates, and a new
+getUpdates terminates a pending one with 409 (answering the old request, so a bot that
+reconnects after dropping a long poll is not locked out by its own orphaned request).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Notifier:
 
 
 @dataclass
-class _Pending:
+class Pending:
     update_id: int
     body: Json
     replay: bool = False
@@ -58,7 +58,7 @@ class UpdateQueue:
     FIRST_UPDATE_ID = 1000
 
     def __init__(self) -> None:
-        self._items: list[_Pending] = []
+        self._items: list[Pending] = []
         self._next_id = self.FIRST_UPDATE_ID
         self._changed = Notifier()
         self._poll: _Poll | None = None
@@ -69,6 +69,20 @@ class UpdateQueue:
     def pending_count(self) -> int:
         return len(self._items)
 
+    @property
+    def changed(self) -> Notifier:
+        """Notified on every push and removal (the webhook sender waits on it)."""
+        return self._changed
+
+    def ready(self) -> list[Pending]:
+        """Every queued update of an allowed kind, oldest first."""
+        return self._ready(len(self._items))
+
+    def remove(self, item: Pending) -> None:
+        """Confirmed by the webhook: forgotten."""
+        if item in self._items:
+            self._items.remove(item)
+
     def push(self, body: Json, update_id: int | None = None) -> int:
         """Queues an update; a given id lower than the next one is a replay of an old update."""
         replay = update_id is not None and update_id < self._next_id
@@ -76,7 +90,7 @@ class UpdateQueue:
             update_id = self._next_id
         self._next_id = max(self._next_id, update_id + 1)
         body = {"update_id": update_id, **{k: v for k, v in body.items() if k != "update_id"}}
-        self._items.append(_Pending(update_id, body, replay=replay))
+        self._items.append(Pending(update_id, body, replay=replay))
         self._changed.notify()
         return update_id
 
@@ -108,7 +122,7 @@ class UpdateQueue:
             u for u in self._items if u.update_id >= offset or (u.replay and not u.delivered)
         ]
 
-    def _ready(self, limit: int) -> list[_Pending]:
+    def _ready(self, limit: int) -> list[Pending]:
         allowed = self.allowed_updates
         items = [u for u in self._items if not allowed or u.kind() in allowed]
         return items[:limit]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.constants import ChatType
 
+from bot.feed import OTHER_KINDS, Route
 from flows.events import (
     CommandIn,
     ContactIn,
@@ -15,20 +16,6 @@ from flows.events import (
     TapIn,
     TextIn,
     parse_command,
-)
-
-# What a person may send that the front desk does not take: named in OtherIn, in this order.
-_OTHER_KINDS = (
-    "sticker",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "animation",
-    "location",
-    "venue",
-    "poll",
-    "dice",
 )
 
 
@@ -80,7 +67,7 @@ def message_event(sender: Sender, message: Message) -> Event:
     if message.contact is not None:
         contact = message.contact
         return ContactIn(sender, phone=contact.phone_number, contact_user_id=contact.user_id)
-    what = next((kind for kind in _OTHER_KINDS if getattr(message, kind, None)), "other")
+    what = next((kind for kind in OTHER_KINDS if getattr(message, kind, None)), "other")
     return OtherIn(sender, what=what)
 
 
@@ -91,3 +78,23 @@ def tap_event(sender: Sender, update: Update) -> TapIn | None:
         return None
     message_id = query.message.message_id if query.message is not None else None
     return TapIn(sender, data=query.data, message_id=message_id)
+
+
+def engine_event(update: Update) -> Event | None:
+    """The event the front desk handles, or None for what it leaves alone (groups, members)."""
+    sender = sender_of(update)
+    if sender is None or not sender.is_private:
+        return None
+    if update.message is not None:
+        return message_event(sender, update.message)
+    if update.callback_query is not None:
+        return tap_event(sender, update)
+    return None
+
+
+def route(update: Update) -> Route:
+    event = engine_event(update)
+    if event is not None:
+        return Route(event.sender.chat_id, journalled=True)
+    chat = update.effective_chat
+    return Route(chat.id if chat is not None else None, journalled=False)

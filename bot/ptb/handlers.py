@@ -46,9 +46,7 @@ class Handlers:
         if sender is None or message is None:
             return
         event = message_event(sender, message)
-        await self.desk.process(
-            event, self.renderer, update_id=update.update_id, raw=update.to_dict()
-        )
+        await self.desk.process(event, self.renderer, update_id=update.update_id, journalled=True)
 
     async def on_tap(self, update: Update, _context: Context) -> None:
         assert update.callback_query is not None
@@ -58,7 +56,7 @@ class Handlers:
             event = tap_event(sender, update) if sender and sender.is_private else None
             if event is not None:
                 await self.desk.process(
-                    event, self.renderer, update_id=update.update_id, raw=update.to_dict()
+                    event, self.renderer, update_id=update.update_id, journalled=True
                 )
         finally:
             await answered

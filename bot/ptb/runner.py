@@ -1,60 +1,55 @@
-"""Run the front desk on python-telegram-bot 22: build, start up, long-poll, shut down cleanly.
+"""Run the front desk on python-telegram-bot 22: build the Application, then serve (see
+`lifecycle`).
 
-Start-up order: delete any webhook, set the patient command menu, replay the updates journalled
-but never finished (the bot died mid-way), and only then poll for new ones.
+PTB's own Updater is not used: updates come in through the shared feed (long polling or the
+webhook), which journals them before they are confirmed and hands each to
+`Application.process_update`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-import signal
-import threading
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.ptb.api import PtbBotApi
+from bot.feed import Route
+from bot.lifecycle import (
+    ALLOWED_UPDATES,
+    CONCURRENCY,
+    POLL_SECONDS,
+    AppLike,
+    StartupError,
+    quiet_loggers,
+    serve_updates,
+    stop_on_signals,
+)
+from bot.ptb.api import PtbBotApi, translated
+from bot.ptb.convert import route
 from bot.ptb.handlers import Handlers, register
 from bot.renderer import Renderer, Unreachable
 from bot.transport import AiohttpRequest
-from flows.engine import FrontDesk
-from flows.i18n import Catalog
-from flows.menus import patient_menu
-from flows.reply import CommandMenu, Reply
 from flows.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once, across chats; one chat is kept in order by the engine's lock.
-CONCURRENCY = 256
-POLL_SECONDS = 30
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
-# Loggers that, at DEBUG, print request URLs (with the token), texts sent or SQL parameters.
-NOISY_LOGGERS = {
-    "httpx": logging.WARNING,
-    "httpcore": logging.WARNING,
-    "aiohttp": logging.WARNING,
-    "telegram": logging.INFO,
-    "aiosqlite": logging.INFO,
-    "sqlalchemy.engine": logging.WARNING,
-}
-
-
-class StartupError(RuntimeError):
-    """The bot cannot start; the message is fit for the admin and never quotes the token."""
-
-
-class AppLike(Protocol):
-    """What `bootstrap()` builds and the adapter needs."""
-
-    settings: Settings
-    desk: FrontDesk
+__all__ = [
+    "ALLOWED_UPDATES",
+    "POLL_SECONDS",
+    "AppLike",
+    "StartupError",
+    "build_application",
+    "initialize",
+    "quiet_loggers",
+    "run",
+    "shut_down",
+    "stop_on_signals",
+]
 
 
 def build_application(settings: Settings, *, concurrency: int = CONCURRENCY) -> Application:
@@ -74,6 +69,51 @@ def build_application(settings: Settings, *, concurrency: int = CONCURRENCY) -> 
     )
 
 
+class PtbSource:
+    """The feed's view of PTB: its `Update`, the Application's handlers, getUpdates, webhook."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    def update_id(self, update: Update) -> int:
+        return update.update_id
+
+    def route(self, update: Update) -> Route:
+        return route(update)
+
+    def raw(self, update: Update) -> dict[str, Any]:
+        return update.to_dict()
+
+    def parse(self, raw: dict[str, Any]) -> Update:
+        update = Update.de_json(raw, self.application.bot)
+        if update is None:
+            raise ValueError("not an update")
+        return update
+
+    async def dispatch(self, update: Update) -> None:
+        await self.application.process_update(update)
+
+    async def fetch(self, offset: int | None) -> Sequence[Update]:
+        async with translated():
+            return await self.application.bot.get_updates(
+                offset=offset, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES
+            )
+
+    async def delete_webhook(self) -> None:
+        async with translated():
+            await self.application.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        async with translated():
+            await self.application.bot.set_webhook(
+                url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=40,
+                drop_pending_updates=False,
+            )
+
+
 async def run(
     app: AppLike, *, stop: asyncio.Event | None = None, on_unreachable: Unreachable | None = None
 ) -> None:
@@ -90,16 +130,7 @@ async def run(
     with stop_on_signals(stop):
         await initialize(application, app.settings)
         try:
-            await application.bot.delete_webhook(drop_pending_updates=False)
-            await set_patient_commands(renderer, app.desk.catalog)
-            await replay(application, app.desk)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES
-            )
-            log.info("polling for updates")
-            await stop.wait()
+            await serve_updates(app, PtbSource(application), renderer, stop)
         finally:
             await shut_down(application)
     log.info("stopped")
@@ -118,23 +149,6 @@ async def initialize(application: Application, settings: Settings) -> None:
         raise StartupError(f"cannot reach the Bot API at {where}: {exc.message}") from None
 
 
-async def set_patient_commands(renderer: Renderer, catalog: Catalog) -> None:
-    """The command menu in each language, and in the default language for everyone else."""
-    menus = [CommandMenu(None, patient_menu(catalog, lang), lang) for lang in catalog.languages()]
-    menus.append(CommandMenu(None, patient_menu(catalog, catalog.default)))
-    await renderer.render(Reply(menus=menus))
-
-
-async def replay(application: Application, desk: FrontDesk) -> None:
-    """Updates journalled but never finished, handled again in their order before polling."""
-    unfinished = await desk.unfinished_updates()
-    if unfinished:
-        log.info("replaying %d unfinished updates", len(unfinished))
-    for raw in unfinished:
-        update = Update.de_json(raw, application.bot)
-        await application.process_update(update)
-
-
 async def shut_down(application: Application) -> None:
     """Stop polling first, then let the updates in hand finish, then close the connections."""
     if application.updater is not None and application.updater.running:
@@ -142,29 +156,3 @@ async def shut_down(application: Application) -> None:
     if application.running:
         await application.stop()
     await application.shutdown()
-
-
-@contextlib.contextmanager
-def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    """SIGTERM and SIGINT set `stop`; the previous handlers come back afterwards."""
-    loop = asyncio.get_running_loop()
-    installed: list[tuple[signal.Signals, object]] = []
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            previous = signal.getsignal(sig)
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-                installed.append((sig, previous))
-    try:
-        yield
-    finally:
-        for sig, previous in installed:
-            loop.remove_signal_handler(sig)
-            signal.signal(sig, previous)  # type: ignore[arg-type]
-
-
-def quiet_loggers() -> None:
-    """Never at DEBUG, whatever FRONTDESK_LOG_LEVEL says (see NOISY_LOGGERS)."""
-    for name, level in NOISY_LOGGERS.items():
-        logger = logging.getLogger(name)
-        logger.setLevel(max(level, logger.getEffectiveLevel()))

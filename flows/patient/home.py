@@ -6,6 +6,7 @@ from flows.declarations import Choose, Flow, Option, Step, Typed
 from flows.errors import NotFound
 from flows.lifecycle import State
 from flows.patient import services
+from flows.privacy import screens as privacy
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
 from flows.turn import Turn
@@ -28,6 +29,7 @@ HOME_FLOW = Flow(
                     Option("reports", "menu.reports", goto="@reports"),
                     Option("question", "menu.question", goto="@question"),
                     Option("visit", "menu.visit", goto="@visit"),
+                    Option("therapies", "menu.therapies", goto="@therapies"),
                     Option("mine", "menu.my_requests", goto="@my_requests"),
                     Option("settings", "menu.settings", goto="@settings"),
                 ),
@@ -79,13 +81,19 @@ SETTINGS = Flow(
             "privacy",
             "=privacy",
             Choose(
-                key="privacy", options=(Option("withdraw", "privacy.withdraw", goto="withdraw"),)
+                key="privacy",
+                options=(
+                    # Issue 8: export and erasure live in flows/privacy.
+                    Option("export", "privacy.export", goto="!export_data"),
+                    Option("erase", "privacy.erase", goto="@erase"),
+                    Option("withdraw", "privacy.withdraw", goto="withdraw"),
+                ),
             ),
             cancel=False,
         ),
         Step(
             "withdraw",
-            "privacy.withdraw.confirm",
+            "privacy.withdraw.confirm.full",
             Choose(
                 key="sure",
                 options=(
@@ -253,18 +261,16 @@ async def set_language(turn: Turn) -> None:
 
 
 async def privacy_prompt(turn: Turn) -> str:
-    return turn.t("privacy.prompt", version=turn.desk.settings.consent_version)
+    return turn.t("privacy.rights", version=turn.desk.settings.consent_version)
 
 
 async def withdraw_consent(turn: Turn) -> None:
-    patient = turn.patient
-    assert patient is not None
-    patient.consent_withdrawn_at = turn.now
-    turn.uow.session.add(patient)
+    # Issue 8: withdrawal also stops reminders and tells staff, and says what is kept.
+    text = await privacy.after_withdrawal(turn)
     turn.conversation.flow = None
     turn.conversation.step = None
     turn.new_menu()
-    turn.show(turn.t("privacy.withdrawn"), ((turn.button("consent.changed_mind", "v:again"),),))
+    turn.show(text, ((turn.button("consent.changed_mind", "v:again"),),))
 
 
 async def resume_continue(turn: Turn) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flows.charts import requests_chart
 from flows.errors import DomainError
 from flows.reply import FileRef, Outgoing
@@ -47,6 +49,41 @@ def stats_text(stats: Stats, t: object) -> list[str]:
     if stats.satisfaction is not None:
         lines.append(
             text("stats.satisfaction", score=f"{stats.satisfaction:.1f}", n=len(stats.ratings))
+        )
+    lines.extend(reminder_lines(stats, text))
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def reminder_lines(stats: Stats, text: Callable[..., str]) -> list[str]:
+    kpis = stats.reminders
+    lines = []
+    if kpis.delivered or kpis.undelivered:
+        lines.append(
+            text(
+                "stats.reminders",
+                delivery=_percent(kpis.delivery),
+                delivered=kpis.delivered,
+                total=kpis.delivered + kpis.undelivered,
+                adherence=_percent(kpis.adherence),
+                taken=kpis.taken,
+                skipped=kpis.skipped,
+                missed=kpis.unanswered,
+            )
+        )
+    if kpis.reminded or kpis.attended or kpis.no_show:
+        lines.append(
+            text(
+                "stats.appointments",
+                n=kpis.reminded,
+                confirmed=_percent(kpis.confirmation_rate),
+                cancelled=_percent(kpis.cancellation_rate),
+                no_show=_percent(kpis.no_show_rate),
+                marked=kpis.attended + kpis.no_show,
+            )
         )
     return lines
 

@@ -53,14 +53,22 @@ class UpdateJournal:
         result = await self._session.exec(statement)
         return bool(result.rowcount)
 
-    async def mark_done(self, *, update_id: int) -> None:
-        """Done, and its contents dropped: they are no longer needed once handled."""
+    async def mark_done(self, *, update_id: int) -> bool:
+        """Done, and its contents dropped (no longer needed once handled). False when it was no
+        longer pending: someone else handled it, and this transaction must not commit."""
         statement = (
             update(ProcessedUpdate)
-            .where(col(ProcessedUpdate.update_id) == update_id)
+            .where(
+                col(ProcessedUpdate.update_id) == update_id,
+                col(ProcessedUpdate.status) == "pending",
+            )
             .values(status="done", handled_at=utcnow(), payload={})
         )
-        await self._session.exec(statement)
+        result = await self._session.exec(statement)
+        if result.rowcount:
+            return True
+        # Updates handled without a journal row (tests driving the engine directly) are fine.
+        return await self._session.get(ProcessedUpdate, update_id) is None
 
     async def unfinished(self, *, limit: int = 1000) -> Sequence[ProcessedUpdate]:
         query = (

@@ -2,12 +2,20 @@
 
 from storage.tables.conversations import Conversation, ProcessedUpdate
 from storage.tables.people import Patient, PracticeSetting, Staff
-from storage.tables.reminders import Appointment, OutboundMessage, Rating, Reminder, Therapy
+from storage.tables.reminders import (
+    Appointment,
+    Caregiver,
+    OutboundMessage,
+    Rating,
+    Reminder,
+    Therapy,
+)
 from storage.tables.requests import Attachment, Request, RequestEvent
 
 __all__ = [
     "Appointment",
     "Attachment",
+    "Caregiver",
     "Conversation",
     "OutboundMessage",
     "Patient",

@@ -32,6 +32,8 @@ class Patient(SQLModel, table=True):
     registered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reachable: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the patient's data was erased (art. 17): the row stays, anonymous, for the KPIs.
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Staff(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Therapies, appointments, scheduled reminders, the outbox of messages, and ratings."""
+"""Therapies, appointments, scheduled reminders, the outbox of messages, ratings and caregivers."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ class Therapy(SQLModel, table=True):
     active: bool = True
     paused: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # patient | staff
+    added_by: str = Field(default="patient", max_length=16)
+    # Doses are planned a little ahead; this is the last local day already planned.
+    planned_until: date | None = None
+    # The repeat prescription asked for from a reminder, until the new box is in.
+    refill_request_id: int | None = None
 
 
 class Appointment(SQLModel, table=True):
@@ -45,16 +51,22 @@ class Appointment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When staff marked it attended or no-show, and who.
+    marked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    marked_by: int | None = None
 
 
 class Reminder(SQLModel, table=True):
     """A planned reminder: the database is the truth, the scheduler only wakes the dispatcher."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminders_status_due", "status", "due_at"),
+        Index("ix_reminders_status_window", "status", "window_ends_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    # therapy_dose | appointment | rating | checkback | request_wake | request_expiry
+    # therapy_dose | appointment | attendance | rating | checkback | request_wake | request_expiry
     kind: str = Field(max_length=32)
     idempotency_key: str = Field(max_length=128, unique=True)
     patient_id: int | None = Field(default=None, foreign_key="patients.id", index=True)
@@ -62,12 +74,18 @@ class Reminder(SQLModel, table=True):
     appointment_id: int | None = Field(default=None, foreign_key="appointments.id")
     request_id: int | None = Field(default=None, foreign_key="requests.id")
     due_at: datetime = Field(sa_type=UTCDateTime)
-    # scheduled | sent | answered | missed | cancelled
+    # scheduled | queued (in the outbox) | sent | answered | missed | cancelled
     status: str = Field(default="scheduled", max_length=16)
     answer: str | None = Field(default=None, max_length=16)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    snoozes: int = 0
+    # An answer is awaited until then; a dose left unanswered is missed.
+    window_ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Kind-specific details: an appointment reminder's offset, a check-back's day.
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
 
 
 class OutboundMessage(SQLModel, table=True):
@@ -80,7 +98,7 @@ class OutboundMessage(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128, unique=True)
     chat_id: int = Field(sa_type=BigInteger)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    # pending | sending | sent | failed | undeliverable
+    # pending | claimed | sending | sent | failed | undeliverable | expired | cancelled | uncertain
     status: str = Field(default="pending", max_length=16)
     not_before: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     attempts: int = 0
@@ -89,6 +107,16 @@ class OutboundMessage(SQLModel, table=True):
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Sent by the outbound queue's dispatcher (staff digests are gathered by the tick instead).
+    queued: bool = False
+    # What it is (therapy_dose, caregiver_alert, ...), kept after the payload is cleared.
+    kind: str | None = Field(default=None, max_length=32)
+    reminder_id: int | None = Field(default=None, index=True)
+    # Only the therapy reminders a patient chose may go out in quiet hours.
+    night_ok: bool = False
+    # Not worth sending after this (a dose past the grace window, an appointment begun).
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str | None = Field(default=None, max_length=64)
 
 
 class Rating(SQLModel, table=True):
@@ -99,3 +127,24 @@ class Rating(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patients.id", index=True)
     score: int = Field(ge=1, le=5)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Caregiver(SQLModel, table=True):
+    """A family member a patient invited: told of missed doses, may file requests for them."""
+
+    __tablename__ = "caregivers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patients.id", index=True)
+    token: str = Field(max_length=32, unique=True)
+    caregiver_user_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    caregiver_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    name: str | None = Field(default=None, max_length=60)
+    # invited | active | revoked
+    status: str = Field(default="invited", max_length=16)
+    # While set, the caregiver's turns act as the patient (filing requests for them).
+    acting: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -47,6 +47,8 @@ class Request(SQLModel, table=True):
     status_message_id: int | None = Field(default=None, sa_type=BigInteger)
     # Bumped on every change so concurrent staff actions are detected.
     version: int = 1
+    # Set when the retention purge (or an erasure) removed the contents; the KPIs' columns stay.
+    purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RequestEvent(SQLModel, table=True):

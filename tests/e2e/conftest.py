@@ -1,9 +1,12 @@
 """End-to-end fixtures: the Bot API emulator and the real bot, talking over HTTP.
 
-`emulator` and `tg` (its driver client) act as Telegram and its users. `start_bot` runs the bot
-in-process on a fresh SQLite database (the real patient desk, or a stand-in desk for adapter
-tests); `BotProcess` runs it as `frontdesk run` in a subprocess, for crash and signal tests.
-Nothing here imports a Telegram framework: tests see the bot only through the emulator.
+`emulator` and `tg` (its driver client) act as Telegram and its users. Every bot fixture is
+parametrized over both adapters (`adapter`: ptb, aiogram); a module that tests one framework's
+internals overrides `adapter`. `start_bot` runs the bot in-process on a fresh SQLite database
+(the real patient desk, or a stand-in desk for adapter tests); `BotProcess` runs it as
+`frontdesk run` in a subprocess, for crash and signal tests.
+Nothing here imports a Telegram framework at import time: tests see the bot only through the
+emulator.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pytest
 
 from bot.bootstrap import App, bootstrap
 from bot.emulator import Emulator, EmulatorClient
-from bot.ptb import run
+from bot.lifecycle import AppLike
 from flows.events import CommandIn, Event, FileIn, TapIn
 from flows.reply import Outgoing
 from flows.settings import Settings
@@ -45,12 +48,39 @@ async def tg(emulator: Emulator) -> AsyncIterator[EmulatorClient]:
         yield client
 
 
+ADAPTERS = ("ptb", "aiogram")
+Run = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture(params=ADAPTERS)
+def adapter(request: pytest.FixtureRequest) -> str:
+    """The Telegram framework under test (TELEGRAM_FRAMEWORK)."""
+    return str(request.param)
+
+
+def run_of(adapter: str) -> Run:
+    """`bot.ptb.run` or `bot.aiogram.run`: both are `run(app, *, stop, on_unreachable)`."""
+    if adapter == "aiogram":
+        from bot.aiogram import run as run_aiogram
+
+        return run_aiogram
+    from bot.ptb import run as run_ptb
+
+    return run_ptb
+
+
 @pytest.fixture
-def bot_env(emulator: Emulator, tmp_path: Path) -> dict[str, str]:
-    """The three settings a bot needs to run against this emulator with its own database."""
+def run(adapter: str) -> Run:
+    return run_of(adapter)
+
+
+@pytest.fixture
+def bot_env(emulator: Emulator, tmp_path: Path, adapter: str) -> dict[str, str]:
+    """The settings a bot needs to run against this emulator with its own database."""
     return {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": emulator.base_url,
+        "TELEGRAM_FRAMEWORK": adapter,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'frontdesk.db'}",
     }
 
@@ -72,6 +102,12 @@ async def calls(tg: EmulatorClient, method: str) -> int:
     return int((await tg.stats())["calls"].get(method, 0))
 
 
+async def serving(tg: EmulatorClient) -> int:
+    """Grows when a bot starts taking updates: its first getUpdates, or its setWebhook."""
+    counted = (await tg.stats())["calls"]
+    return int(counted.get("getUpdates", 0)) + int(counted.get("setWebhook", 0))
+
+
 async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -83,7 +119,7 @@ async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float, w
 
 @dataclass
 class RunningBot:
-    app: App
+    app: AppLike
     task: asyncio.Task[None]
     stop: asyncio.Event
 
@@ -96,13 +132,13 @@ StartBot = Callable[..., Awaitable[RunningBot]]
 
 
 @pytest.fixture
-async def start_bot(tg: EmulatorClient) -> AsyncIterator[StartBot]:
-    """`start(app, **options)` runs `bot.ptb.run(app, **options)` in this loop and returns once
-    it polls; every bot started is stopped afterwards."""
+async def start_bot(tg: EmulatorClient, run: Run) -> AsyncIterator[StartBot]:
+    """`start(app, **options)` runs the adapter's `run(app, **options)` in this loop and returns
+    once it polls; every bot started is stopped afterwards."""
     running: list[RunningBot] = []
 
-    async def start(app: App, **options: Any) -> RunningBot:
-        polls = await calls(tg, "getUpdates")
+    async def start(app: AppLike, **options: Any) -> RunningBot:
+        polls = await serving(tg)
         stop = asyncio.Event()
         bot = RunningBot(app, asyncio.create_task(run(app, stop=stop, **options)), stop)
         running.append(bot)
@@ -111,7 +147,7 @@ async def start_bot(tg: EmulatorClient) -> AsyncIterator[StartBot]:
             if bot.task.done():
                 bot.task.result()  # raises what made the bot stop
                 raise AssertionError("the bot stopped by itself")
-            return await calls(tg, "getUpdates") > polls
+            return await serving(tg) > polls
 
         await wait_until(polling, READY_SECONDS, "the bot to poll")
         return bot
@@ -191,8 +227,8 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, tg: EmulatorClient) -> None:
-        """Starts the bot and returns once it polls the emulator."""
-        polls = await calls(tg, "getUpdates")
+        """Starts the bot and returns once it polls the emulator (or set its webhook)."""
+        polls = await serving(tg)
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 *RUN, env=self.env, cwd=self.workdir, stdout=log, stderr=asyncio.subprocess.STDOUT
@@ -202,7 +238,7 @@ class BotProcess:
         async def polling() -> bool:
             if process.returncode is not None:
                 raise AssertionError(f"the bot exited with {process.returncode}:\n{self.output()}")
-            return await calls(tg, "getUpdates") > polls
+            return await serving(tg) > polls
 
         await wait_until(polling, READY_SECONDS * 2, "the bot subprocess to poll")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.emulator import ChatMessage, EmulatorClient
 
-QUIET_SECONDS = 0.3
+# The bot sends one answer's messages back to back: this much silence means it has finished.
+QUIET_SECONDS = 0.05
 FIRST_ANSWER_SECONDS = 10.0
 
 
@@ -20,13 +21,11 @@ class Someone:
         return cls(tg, user_id)
 
     async def settle(self, after_seq: int) -> None:
-        """Wait for the bot's answer, then until the chat stays quiet (answers span messages)."""
+        """Wait for the bot's answer, then until it makes no more calls (answers span messages)."""
         first = await self.tg.wait_for(self.id, after_seq, timeout=FIRST_ANSWER_SECONDS)
         if not first.changed:
             raise AssertionError(f"no answer from the bot; chat shows:\n{await self.describe()}")
-        seq = first.seq
-        while (more := await self.tg.wait_for(self.id, seq, timeout=QUIET_SECONDS)).changed:
-            seq = more.seq
+        await self.tg.wait_idle(QUIET_SECONDS)
 
     async def say(self, text: str) -> None:
         sent = await self.tg.send_text(self.id, text)

@@ -1,4 +1,4 @@
-"""The PTB adapter end to end: updates in through the emulator, replies in the chat transcript.
+"""Both adapters end to end: updates in through the emulator, replies in the chat transcript.
 
 Most tests use the stand-in `EchoDesk`, so they check what the adapter hands the engine and how
 replies are shown, whatever the patient flows say; a few run the real front desk.
@@ -16,11 +16,18 @@ from pydantic import SecretStr
 
 from bot.bootstrap import App
 from bot.emulator import Emulator, EmulatorClient
-from bot.ptb import run
-from bot.ptb.runner import StartupError
+from bot.lifecycle import StartupError
 from flows.events import ContactIn, FileIn, OtherIn
 from flows.settings import Settings
-from tests.e2e.conftest import TOKEN, EchoDesk, RunningBot, StartBot, raw_message, wait_until
+from tests.e2e.conftest import (
+    TOKEN,
+    EchoDesk,
+    Run,
+    RunningBot,
+    StartBot,
+    raw_message,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -216,7 +223,7 @@ async def test_logs_carry_no_token_and_no_contents(
 
 
 async def test_a_refused_token_stops_start_up_without_quoting_it(
-    app: App, settings: Settings
+    app: App, settings: Settings, run: Run
 ) -> None:
     wrong = "987654321:WRONG-token_abcdefghijklmnop"
     bad = settings.model_copy(update={"telegram_bot_token": SecretStr(wrong)})

@@ -1,4 +1,5 @@
-"""The shared renderer through the PTB `BotApi`, against the emulator: what each reply shows."""
+"""The shared renderer through each adapter's `BotApi`, against the emulator: what each reply
+shows, and the same errors translated the same way by both frameworks."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.botapi import BotApi
 from bot.emulator import EmulatorClient, EmulatorError
 from bot.emulator.client import EmulatorUser
-from bot.ptb.api import PtbBotApi
-from bot.ptb.runner import build_application
 from bot.renderer import Renderer, acknowledge
 from flows.reply import (
     Anchor,
@@ -28,7 +28,20 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[PtbBotApi]:
+async def api(settings: Settings, adapter: str) -> AsyncIterator[BotApi]:
+    if adapter == "aiogram":
+        from bot.aiogram.api import AiogramBotApi
+        from bot.aiogram.runner import build_bot
+
+        aiogram_bot = build_bot(settings)
+        try:
+            yield AiogramBotApi(aiogram_bot)
+        finally:
+            await aiogram_bot.session.close()
+        return
+    from bot.ptb.api import PtbBotApi
+    from bot.ptb.runner import build_application
+
     bot = build_application(settings).bot
     async with bot:
         yield PtbBotApi(bot)
@@ -40,7 +53,7 @@ def unreachable() -> list[int]:
 
 
 @pytest.fixture
-def renderer(api: PtbBotApi, unreachable: list[int]) -> Renderer:
+def renderer(api: BotApi, unreachable: list[int]) -> Renderer:
     async def hook(chat_id: int) -> None:
         unreachable.append(chat_id)
 
@@ -191,7 +204,7 @@ async def test_a_failed_message_does_not_stop_the_next(
     assert [m.text for m in await tg.transcript(user.id)] == ["arrivato"]
 
 
-async def test_a_stale_callback_answer_is_not_an_error(api: PtbBotApi) -> None:
+async def test_a_stale_callback_answer_is_not_an_error(api: BotApi) -> None:
     await acknowledge(api, "4400000000000000123")
 
 

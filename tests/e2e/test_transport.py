@@ -35,6 +35,12 @@ async def failure(call: Awaitable[Any]) -> Exception:
 
 
 @pytest.fixture
+def adapter() -> str:
+    """The transport is PTB's: these tests run once."""
+    return "ptb"
+
+
+@pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[Any]:
     """A PTB bot whose both requests (calls and getUpdates) are `AiohttpRequest`s."""
     ptb_bot = build_application(settings).bot

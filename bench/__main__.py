@@ -1,0 +1,67 @@
+"""`make bench`: every benchmark, one after the other; or one, with its own options.
+
+python -m bench                      # inbox, adapters (the flow on both frameworks), reminders
+python -m bench inbox [--requests N]
+python -m bench flow [--users N] [--only echo|frontdesk] ...   (see python -m bench.flow -h)
+python -m bench reminders [...]      # 100,000 active reminders: start-up, memory, delivery rate
+python -m bench adapters [...]       # the flow on python-telegram-bot and aiogram, each beside
+                                     # a bare echo bot of the same framework
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bench import adapters, flow, inbox, reminders
+
+
+def run_inbox(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench inbox", description=inbox.__doc__)
+    parser.add_argument("--requests", type=int, default=100_000)
+    asyncio.run(inbox.main(parser.parse_args(argv).requests))
+    return 0
+
+
+def run_flow(argv: list[str]) -> int:
+    return flow.run(argv)
+
+
+def run_adapters(argv: list[str]) -> int:
+    return adapters.run(argv)
+
+
+def run_reminders(argv: list[str]) -> int:
+    return reminders.main(argv)
+
+
+BENCHMARKS = {
+    "inbox": run_inbox,
+    "flow": run_flow,
+    "adapters": run_adapters,
+    "reminders": run_reminders,
+}
+DEFAULT = ("inbox", "adapters", "reminders")
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    if argv:
+        name, *rest = argv
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}: choose from {', '.join(BENCHMARKS)}")
+            return 2
+        return BENCHMARKS[name](rest)
+    status = 0
+    for name in DEFAULT:
+        print(f"== bench.{name} ==", flush=True)
+        status = BENCHMARKS[name]([]) or status
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,159 @@
+"""The way in for every update, whatever the framework and whether polled or pushed by webhook.
+
+`Feed.accept` journals the updates the engine will handle, all of a batch in one transaction,
+and only then starts them: the caller confirms them to Telegram (the next getUpdates offset, or
+the webhook's 200) after `accept` returns, so a `kill -9` at any moment loses nothing — what was
+journalled is replayed at the next start, what was not is sent again by Telegram. An update_id
+already journalled is not started again: a repeated update is handled once.
+
+Updates then run concurrently across chats, at most `concurrency` at once, and one after another
+within a chat: a chat's next update waits for the previous one without holding a slot, so one
+busy chat cannot starve the others, and order never depends on how a framework schedules tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from flows.engine import FrontDesk
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")
+U_contra = TypeVar("U_contra", contravariant=True)
+
+# What a person may send that the front desk does not take: named in OtherIn, in this order.
+OTHER_KINDS = (
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where an update belongs: its chat (for ordering) and whether the engine will handle it
+    (then it is journalled; groups and membership changes are not)."""
+
+    chat_id: int | None
+    journalled: bool
+
+
+class Framework(Protocol[U_contra]):
+    """What a framework adapter lends the feed: its own update type, routed and dispatched."""
+
+    def update_id(self, update: U_contra) -> int: ...
+
+    def route(self, update: U_contra) -> Route: ...
+
+    def raw(self, update: U_contra) -> dict[str, Any]:
+        """The update as Bot API JSON, as journalled and replayed."""
+        ...
+
+    async def dispatch(self, update: U_contra) -> None:
+        """Hand the update to the framework's handlers (which call `FrontDesk.process`)."""
+        ...
+
+
+class Feed(Generic[U]):
+    def __init__(self, desk: FrontDesk, framework: Framework[U], *, concurrency: int) -> None:
+        self.desk = desk
+        self.framework = framework
+        self._slots = asyncio.Semaphore(concurrency)
+        self._last: dict[int, asyncio.Task[None]] = {}
+        self._running: set[asyncio.Task[None]] = set()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._running)
+
+    async def accept(self, updates: Sequence[U]) -> int:
+        """Journal, then start; returns how many were started. Raises if the journal failed:
+        then nothing was confirmed and Telegram will send the updates again."""
+        started = 0
+        for update in await self._journal(updates):
+            self._start(update)
+            started += 1
+        return started
+
+    async def _journal(self, updates: Sequence[U]) -> list[U]:
+        routes = [self.framework.route(update) for update in updates]
+        fresh = [not route.journalled for route in routes]
+        if not all(fresh):
+            async with self.desk.database.uow() as uow:
+                for index, (update, route) in enumerate(zip(updates, routes, strict=True)):
+                    if route.journalled:
+                        fresh[index] = await uow.updates.record(
+                            update_id=self.framework.update_id(update),
+                            chat_id=route.chat_id,
+                            payload=self.framework.raw(update),
+                        )
+                await uow.commit()
+        for update, new in zip(updates, fresh, strict=True):
+            if not new:
+                log.info("update %s was seen before: not handled again", self.update_id(update))
+        return [update for update, new in zip(updates, fresh, strict=True) if new]
+
+    def update_id(self, update: U) -> int:
+        return self.framework.update_id(update)
+
+    def _start(self, update: U) -> None:
+        chat_id = self.framework.route(update).chat_id
+        previous = self._last.get(chat_id) if chat_id is not None else None
+        task = asyncio.create_task(self._run(update, previous))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        if chat_id is not None:
+            self._last[chat_id] = task
+            task.add_done_callback(lambda done: self._forget(chat_id, done))
+
+    def _forget(self, chat_id: int, task: asyncio.Task[None]) -> None:
+        if self._last.get(chat_id) is task:
+            del self._last[chat_id]
+
+    async def _run(self, update: U, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # its outcome is its own business
+        async with self._slots:
+            try:
+                await self.framework.dispatch(update)
+            except Exception as exc:  # the journal keeps it pending: replayed at the next start
+                frames = "".join(traceback.format_tb(exc.__traceback__))
+                log.error(
+                    "%s dispatching update %s\n%s",
+                    type(exc).__name__,
+                    self.update_id(update),
+                    frames,
+                )
+
+    async def drain(self, seconds: float) -> bool:
+        """Wait for the updates in hand; False if some were still running after `seconds`
+        (they stay journalled as pending and are replayed at the next start)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while self._running:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                log.warning("%d updates still in hand at shutdown", len(self._running))
+                return False
+            await asyncio.wait(set(self._running), timeout=remaining)
+        return True
+
+    async def cancel(self) -> None:
+        """Cancel what is left after `drain` gave up; it stays pending in the journal."""
+        tasks = set(self._running)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,171 @@
+"""Start-up, serving and shutdown, the same for both adapters; each lends a `Source` of updates.
+
+Start-up order: connect and check the token, register or delete the webhook, set the patient
+command menu, replay the updates journalled but never finished (the bot died mid-way), and only
+then take new ones — by long polling, or on the webhook when FRONTDESK_WEBHOOK_URL is set.
+
+Shutdown (SIGTERM, SIGINT or `stop`): stop taking updates (the poll is cancelled before anything
+is confirmed; the webhook server stops listening, and Telegram keeps what it could not deliver),
+let the updates in hand finish within `DRAIN_SECONDS` (what is left stays journalled and is
+replayed at the next start), then the adapter closes its connections and the caller the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, TypeVar
+
+from bot.feed import Feed, Framework
+from bot.outbound import BotApiPort
+from bot.polling import poll
+from bot.renderer import Renderer
+from bot.webhook import WebhookServer
+from flows.engine import FrontDesk
+from flows.i18n import Catalog
+from flows.menus import patient_menu
+from flows.reply import CommandMenu, Reply
+from flows.settings import Settings
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")
+
+# Updates handled at once, across chats; one chat is kept in order by the feed.
+CONCURRENCY = 256
+POLL_SECONDS = 30
+DRAIN_SECONDS = 20.0
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# Loggers that, at DEBUG, print request URLs (with the token), texts sent or SQL parameters;
+# aiogram.event logs a line per update at INFO.
+NOISY_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiohttp": logging.WARNING,
+    "telegram": logging.INFO,
+    "aiogram": logging.INFO,
+    "aiogram.event": logging.WARNING,
+    "aiosqlite": logging.INFO,
+    "sqlalchemy.engine": logging.WARNING,
+}
+
+
+class StartupError(RuntimeError):
+    """The bot cannot start; the message is fit for the admin and never quotes the token."""
+
+
+class AppLike(Protocol):
+    """What `bootstrap()` builds and the adapter needs."""
+
+    settings: Settings
+    desk: FrontDesk
+
+
+class Source(Framework[U], Protocol):
+    """A framework's side of serving: parse, fetch by long polling, set or delete the webhook.
+    Every call raises `BotApiError` (never the framework's own errors)."""
+
+    def parse(self, raw: dict[str, Any]) -> U: ...
+
+    async def fetch(self, offset: int | None) -> Sequence[U]: ...
+
+    async def delete_webhook(self) -> None: ...
+
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+
+async def start_scheduler(app: AppLike, renderer: Renderer) -> bool:
+    """Start the reminders' scheduler on this adapter's Bot API, unless someone already did;
+    True when this call started it (and so must stop it)."""
+    scheduler = getattr(app, "scheduler", None)
+    if scheduler is None or scheduler.running:
+        return False
+    if renderer.on_unreachable is None:
+        renderer.on_unreachable = scheduler.on_unreachable
+    await scheduler.start(BotApiPort(renderer.api))
+    return True
+
+
+async def serve_updates(
+    app: AppLike,
+    source: Source[U],
+    renderer: Renderer,
+    stop: asyncio.Event,
+    *,
+    concurrency: int = CONCURRENCY,
+) -> None:
+    """Everything after the token was checked, until `stop`; the updates in hand finish."""
+    settings = app.settings
+    feed = Feed(app.desk, source, concurrency=concurrency)
+    webhook: WebhookServer[U] | None = None
+    started = False
+    try:
+        if not settings.webhook_url:
+            await source.delete_webhook()
+        await set_patient_commands(renderer, app.desk.catalog)
+        await replay(source, app.desk)
+        # The scheduler starts connected and caught up, before new updates are taken.
+        started = await start_scheduler(app, renderer)
+        if settings.webhook_url:
+            webhook = WebhookServer(feed, source.parse, settings)
+            await webhook.start()
+            await source.set_webhook(settings.webhook_url, settings.webhook_token())
+            log.info("serving the webhook")
+            await stop.wait()
+        else:
+            await poll(source.fetch, feed, stop)
+    finally:
+        if webhook is not None:
+            await webhook.stop()
+        if not await feed.drain(DRAIN_SECONDS):
+            await feed.cancel()
+        # After the updates in hand, before the adapter disconnects: the outbox flushed within
+        # a bound.
+        if started:
+            await app.scheduler.shutdown()  # type: ignore[attr-defined]
+
+
+async def set_patient_commands(renderer: Renderer, catalog: Catalog) -> None:
+    """The command menu in each language, and in the default language for everyone else."""
+    menus = [CommandMenu(None, patient_menu(catalog, lang), lang) for lang in catalog.languages()]
+    menus.append(CommandMenu(None, patient_menu(catalog, catalog.default)))
+    await renderer.render(Reply(menus=menus))
+
+
+async def replay(source: Source[U], desk: FrontDesk) -> None:
+    """Updates journalled but never finished, handled again in their order before new ones."""
+    unfinished = await desk.unfinished_updates()
+    if unfinished:
+        log.info("replaying %d unfinished updates", len(unfinished))
+    for raw in unfinished:
+        await source.dispatch(source.parse(raw))
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set `stop`; the previous handlers come back afterwards."""
+    loop = asyncio.get_running_loop()
+    installed: list[tuple[signal.Signals, Any]] = []
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(sig)
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+                installed.append((sig, previous))
+    try:
+        yield
+    finally:
+        for sig, previous in installed:
+            loop.remove_signal_handler(sig)
+            signal.signal(sig, previous)
+
+
+def quiet_loggers() -> None:
+    """Never at DEBUG, whatever FRONTDESK_LOG_LEVEL says (see NOISY_LOGGERS)."""
+    for name, level in NOISY_LOGGERS.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(max(level, logger.getEffectiveLevel()))

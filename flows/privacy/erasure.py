@@ -1,0 +1,149 @@
+"""Erasure (art. 17), as a plain operation on a unit of work.
+
+Erasure removes what identifies the patient and what they or staff wrote, stops every reminder,
+and keeps only what the anonymous KPIs count: requests' kind, state and times, ratings' scores.
+The patient row stays as an anonymous number (so requests keep their owner) but its Telegram id
+is replaced, so the same person writing again starts as a stranger.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypedDict
+
+from sqlmodel import col, or_, select
+
+from flows.lifecycle import OPEN_STATES
+from flows.privacy.consent import caregivers, outbox_of, stop_reminders, therapies
+from flows.privacy.retention import scrub_contents
+from flows.staff.notify import DIGEST_KIND
+from storage.tables import (
+    Appointment,
+    Conversation,
+    OutboundMessage,
+    Patient,
+    ProcessedUpdate,
+    Rating,
+    Request,
+)
+from storage.uow import UnitOfWork
+
+UPCOMING = ("proposed", "confirmed")
+ERASED_NOTICE = "staff.notice.erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    patient: int  # the anonymous number that stays
+    open_requests: tuple[int, ...]  # still in the inbox, now without contents
+    reminders: int
+    appointments: int
+
+
+class ErasedNotice(TypedDict):
+    """What staff are told: numbers only, never who it was."""
+
+    patient: int
+    requests: str
+    appointments: int
+
+
+def notice_params(erasure: Erasure) -> ErasedNotice:
+    requests = ", ".join(f"#{n}" for n in erasure.open_requests) or "0"
+    return ErasedNotice(
+        patient=erasure.patient, requests=requests, appointments=erasure.appointments
+    )
+
+
+async def erase_patient(
+    uow: UnitOfWork, patient: Patient, *, now: datetime, live: Conversation | None = None
+) -> Erasure:
+    """Erase one patient. `live` is the conversation of the turn asking for it: it is emptied
+    rather than deleted, because the engine saves it once the turn is over."""
+    assert patient.id is not None
+    session = uow.session
+    requests = (await session.exec(select(Request).where(Request.patient_id == patient.id))).all()
+    await scrub_contents(uow, requests, now=now)
+    for request in requests:
+        request.status_chat_id = request.status_message_id = None
+    reminders = await stop_reminders(uow, patient.id)
+    for therapy in await therapies(uow, patient.id):
+        therapy.medicine, therapy.dose = "", None
+        session.add(therapy)
+    appointments = 0
+    upcoming = select(Appointment).where(
+        Appointment.patient_id == patient.id,
+        col(Appointment.status).in_(UPCOMING),
+        col(Appointment.starts_at) > now,
+    )
+    for appointment in (await session.exec(upcoming)).all():
+        appointment.status, appointment.cancelled_at = "cancelled", now
+        session.add(appointment)
+        appointments += 1
+    for rating in (await session.exec(select(Rating).where(Rating.patient_id == patient.id))).all():
+        rating.patient_id = None  # the score counts; whose it was does not
+        session.add(rating)
+    for link in await caregivers(uow, patient.id):
+        await session.delete(link)
+    for message in (await session.exec(select(OutboundMessage).where(outbox_of(patient.id)))).all():
+        await session.delete(message)
+    await _forget_chat(uow, patient.telegram_id, live)
+    _anonymise(patient, now)
+    session.add(patient)
+    await session.flush()
+    open_numbers = tuple(
+        sorted(r.id for r in requests if r.id is not None and r.state in OPEN_STATES)
+    )
+    return Erasure(patient.id, open_numbers, reminders, appointments)
+
+
+async def _forget_chat(uow: UnitOfWork, chat: int, live: Conversation | None) -> None:
+    session = uow.session
+    chats = select(Conversation).where(
+        or_(Conversation.chat_id == chat, Conversation.user_id == chat)
+    )
+    for conversation in (await session.exec(chats)).all():
+        if live is not None and conversation.chat_id == live.chat_id:
+            continue
+        await session.delete(conversation)
+    if live is not None:
+        live.flow = live.step = None
+        live.answers, live.trail = {}, []
+    outbox = select(OutboundMessage).where(OutboundMessage.chat_id == chat)
+    for message in (await session.exec(outbox)).all():
+        await session.delete(message)
+    journal = select(ProcessedUpdate).where(ProcessedUpdate.chat_id == chat)
+    for update in (await session.exec(journal)).all():
+        update.chat_id, update.payload = None, {}
+        session.add(update)
+
+
+def _anonymise(patient: Patient, now: datetime) -> None:
+    assert patient.id is not None
+    patient.first_name = patient.last_name = patient.fiscal_code = patient.phone = None
+    patient.birth_date = None
+    # Telegram ids are positive: a negative one can never be a person's, and stays unique.
+    patient.telegram_id = -patient.id
+    patient.verification = "erased"
+    patient.reachable = False
+    patient.consent_withdrawn_at = patient.consent_withdrawn_at or now
+    patient.erased_at = now
+
+
+def queue_staff_notice(
+    uow: UnitOfWork, staff_chats: list[int], key: str, now: datetime, **params: object
+) -> None:
+    """A notice for staff from outside a conversation (the CLI): the running bot sends it with the
+    next digest (see `flows.staff.notify.due_digests`)."""
+    for chat in staff_chats:
+        uow.session.add(
+            OutboundMessage(
+                idempotency_key=f"{DIGEST_KIND}:{uuid.uuid4().hex}",
+                chat_id=chat,
+                payload={"kind": DIGEST_KIND, "key": key, "params": params},
+                not_before=now,
+                created_at=now,
+            )
+        )

@@ -1,0 +1,162 @@
+"""The readable copy of a patient's data: the same holdings as the JSON, in plain sentences of
+their language, for a person rather than a program."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.dates import short
+from flows.privacy.export import Holdings
+from storage.tables import Request
+
+Text = Callable[..., str]
+NONE = "—"
+
+
+def _when(moment: datetime | None, tz: ZoneInfo) -> str:
+    return short(moment, tz=tz) if moment is not None else NONE
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else NONE
+
+
+def readable(holdings: Holdings, t: Text, *, tz: ZoneInfo, now: datetime, practice: str) -> str:
+    """`t(key, **params)` looks texts up in the patient's language."""
+    patient = holdings.patient
+    name = f"{patient.first_name or ''} {patient.last_name or ''}".strip() or NONE
+    parts = [
+        t("export.title", practice=practice, patient=patient.id, date=_when(now, tz)),
+        t(
+            "export.profile",
+            name=name,
+            birth=_day(patient.birth_date),
+            code=patient.fiscal_code or NONE,
+            phone=patient.phone or NONE,
+            language=t(f"lang.{patient.language}"),
+            registered=_when(patient.registered_at, tz),
+            verification=t(f"staff.card.{patient.verification}"),
+        ),
+        t(
+            "export.consent",
+            version=patient.consent_version or NONE,
+            given=_when(patient.consent_at, tz),
+            withdrawn=_when(patient.consent_withdrawn_at, tz),
+        ),
+        _requests(holdings, t, tz),
+        _therapies(holdings, t),
+        _reminders(holdings, t),
+        _appointments(holdings, t, tz),
+        _ratings(holdings, t),
+        _caregivers(holdings, t),
+        _conversation(holdings, t, tz),
+        t("export.footer"),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _requests(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    lines = [t("export.requests", n=len(holdings.requests))]
+    for request in holdings.requests:
+        number = request.id or 0
+        lines.append("")
+        lines.append(
+            t(
+                "export.request",
+                number=number,
+                kind=t(f"kind.{request.kind}"),
+                state=t(f"state.{request.state}"),
+                created=_when(request.created_at, tz),
+                closed=_when(request.closed_at, tz),
+            )
+        )
+        if request.purged_at is not None:
+            lines.append(t("export.request.purged", date=_when(request.purged_at, tz)))
+        lines.extend(f"  • {line}" for line in _answers(request, t))
+        files = holdings.attachments.get(number, [])
+        if files:
+            lines.append(t("export.request.attachments", n=len(files)))
+        history = holdings.events.get(number, [])
+        if history:
+            lines.append(t("export.request.history"))
+        for event in history:
+            note = f": {event.note}" if event.note else ""
+            action = t(f"staff.action.{event.action}")
+            lines.append(f"    {_when(event.at, tz)} · {action}{note}")
+    return "\n".join(lines)
+
+
+def _answers(request: Request, t: Text) -> list[str]:
+    out = []
+    lines: list[dict[str, Any]] = list(request.answers.get("_lines") or [])
+    for line in lines:
+        if "value_key" in line:
+            value = t(str(line["value_key"]))
+        elif "files" in line:
+            value = t("summary.files", count=line["files"])
+        else:
+            value = str(line.get("value") or NONE)
+        out.append(f"{t(str(line.get('label')))}: {value}")
+    return out
+
+
+def _therapies(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.therapies", n=len(holdings.therapies))]
+    for therapy in holdings.therapies:
+        lines.append(
+            t(
+                "export.therapy",
+                medicine=therapy.medicine or NONE,
+                dose=therapy.dose or NONE,
+                times=", ".join(therapy.times) or NONE,
+                start=_day(therapy.start_date),
+                end=_day(therapy.end_date),
+                status=t("export.active" if therapy.active else "export.inactive"),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _reminders(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.reminders", n=len(holdings.reminders))]
+    counts = Counter(reminder.status for reminder in holdings.reminders)
+    lines.extend(f"  {t(f'export.reminder.{status}')}: {n}" for status, n in sorted(counts.items()))
+    return "\n".join(lines)
+
+
+def _appointments(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    lines = [t("export.appointments", n=len(holdings.appointments))]
+    for appointment in holdings.appointments:
+        modality = t(f"visit.modality.{appointment.modality}")
+        status = t(f"visit.status.{appointment.status}")
+        lines.append(f"  {_when(appointment.starts_at, tz)} · {modality} · {status}")
+    return "\n".join(lines)
+
+
+def _ratings(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.ratings", n=len(holdings.ratings))]
+    lines.extend(
+        t("export.rating", number=rating.request_id, score=rating.score)
+        for rating in holdings.ratings
+    )
+    return "\n".join(lines)
+
+
+def _caregivers(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.caregivers", n=len(holdings.caregivers))]
+    for caregiver in holdings.caregivers:
+        status = t(f"export.caregiver.{caregiver.status}")
+        lines.append(f"  {caregiver.name or NONE} · {status}")
+    return "\n".join(lines)
+
+
+def _conversation(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    conversation = holdings.conversation
+    if conversation is None or conversation.flow is None:
+        return t("export.conversation", position=NONE, updated=NONE)
+    position = f"{conversation.flow} / {conversation.step or NONE}"
+    return t("export.conversation", position=position, updated=_when(conversation.updated_at, tz))

@@ -1,0 +1,162 @@
+"""Reminders, therapies, appointments and caregivers: the rows the scheduler plans and reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import exists, or_, update
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.repositories.outbox import insert_ignoring
+from storage.tables import Appointment, Caregiver, Reminder, Request, Therapy
+
+SCHEDULED = "scheduled"
+QUEUED = "queued"
+SENT = "sent"
+ANSWERED = "answered"
+MISSED = "missed"
+CANCELLED = "cancelled"
+
+
+class ReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def plan(self, *, rows: Sequence[dict[str, Any]]) -> int:
+        """Add reminders; one whose idempotency key is already planned is skipped."""
+        return await insert_ignoring(self._session, Reminder, rows, key="idempotency_key")
+
+    async def get(self, *, reminder_id: int, for_update: bool = False) -> Reminder | None:
+        query = select(Reminder).where(Reminder.id == reminder_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self._session.exec(query)).first()
+
+    async def save(self, *, reminder: Reminder) -> None:
+        self._session.add(reminder)
+        await self._session.flush()
+
+    async def due(self, *, now: datetime, limit: int) -> Sequence[Reminder]:
+        query = (
+            select(Reminder)
+            .where(Reminder.status == SCHEDULED, col(Reminder.due_at) <= now)
+            .order_by(col(Reminder.due_at), col(Reminder.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def unanswered(self, *, now: datetime, limit: int) -> Sequence[Reminder]:
+        """Sent reminders whose answer window is over."""
+        query = (
+            select(Reminder)
+            .where(Reminder.status == SENT, col(Reminder.window_ends_at) <= now)
+            .order_by(col(Reminder.window_ends_at), col(Reminder.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def next_due(self) -> datetime | None:
+        query = select(func.min(Reminder.due_at)).where(Reminder.status == SCHEDULED)
+        return (await self._session.exec(query)).one()
+
+    async def next_window_end(self) -> datetime | None:
+        query = select(func.min(Reminder.window_ends_at)).where(Reminder.status == SENT)
+        return (await self._session.exec(query)).one()
+
+    async def cancel_scheduled(
+        self, *, therapy_id: int | None = None, appointment_id: int | None = None
+    ) -> int:
+        """Stop what is planned and not yet out (a paused therapy, a cancelled appointment)."""
+        statement = update(Reminder).where(col(Reminder.status).in_((SCHEDULED, QUEUED)))
+        if therapy_id is not None:
+            statement = statement.where(col(Reminder.therapy_id) == therapy_id)
+        if appointment_id is not None:
+            statement = statement.where(col(Reminder.appointment_id) == appointment_id)
+        result = await self._session.exec(statement.values(status=CANCELLED))
+        return int(result.rowcount or 0)
+
+    async def resume(self, *, therapy_id: int, after: datetime) -> int:
+        """Doses a pause cancelled that are still ahead are planned again."""
+        statement = (
+            update(Reminder)
+            .where(
+                col(Reminder.therapy_id) == therapy_id,
+                col(Reminder.status) == CANCELLED,
+                col(Reminder.due_at) > after,
+            )
+            .values(status=SCHEDULED)
+        )
+        result = await self._session.exec(statement)
+        return int(result.rowcount or 0)
+
+    async def cancel_for_patient(self, *, patient_id: int) -> int:
+        statement = (
+            update(Reminder)
+            .where(
+                col(Reminder.patient_id) == patient_id,
+                col(Reminder.status).in_((SCHEDULED, QUEUED)),
+            )
+            .values(status=CANCELLED)
+        )
+        result = await self._session.exec(statement)
+        return int(result.rowcount or 0)
+
+    async def therapies_to_plan(self, *, until: date, limit: int) -> Sequence[Therapy]:
+        """Running therapies not yet planned up to `until` (and not ended before that)."""
+        planned = col(Therapy.planned_until)
+        query = (
+            select(Therapy)
+            .where(
+                col(Therapy.active).is_(True),
+                col(Therapy.paused).is_(False),
+                or_(planned.is_(None), planned < until),
+                or_(
+                    planned.is_(None),
+                    col(Therapy.end_date).is_(None),
+                    col(Therapy.end_date) > planned,
+                ),
+            )
+            .order_by(col(Therapy.id))
+            .limit(limit)
+        )
+        return (await self._session.exec(query)).all()
+
+    async def therapies_of(self, *, patient_id: int) -> Sequence[Therapy]:
+        query = (
+            select(Therapy)
+            .where(Therapy.patient_id == patient_id, col(Therapy.active).is_(True))
+            .order_by(col(Therapy.id))
+        )
+        return (await self._session.exec(query)).all()
+
+    async def unplanned_appointments(self, *, after: datetime) -> Sequence[Appointment]:
+        """Confirmed appointments still ahead whose reminders are not planned yet (the staff
+        prompt after the slot is always planned, so it marks the planned ones)."""
+        planned = exists().where(
+            col(Reminder.appointment_id) == col(Appointment.id), col(Reminder.kind) == "attendance"
+        )
+        query = select(Appointment).where(
+            Appointment.status == "confirmed", col(Appointment.starts_at) > after, ~planned
+        )
+        return (await self._session.exec(query)).all()
+
+    async def unrated_requests(self, *, since: datetime) -> Sequence[Request]:
+        """Requests closed since `since` whose rating is not planned yet."""
+        planned = exists().where(
+            col(Reminder.request_id) == col(Request.id), col(Reminder.kind) == "rating"
+        )
+        query = select(Request).where(
+            Request.state == "closed", col(Request.closed_at) > since, ~planned
+        )
+        return (await self._session.exec(query)).all()
+
+    async def caregivers_of(self, *, patient_id: int) -> Sequence[Caregiver]:
+        query = select(Caregiver).where(
+            Caregiver.patient_id == patient_id, Caregiver.status == "active"
+        )
+        return (await self._session.exec(query)).all()

@@ -1,0 +1,100 @@
+"""The scheduler on the real clock: APScheduler wakes it for a reminder due in a moment, the
+dispatcher sends it once, and shutdown leaves nothing claimed. Also the quiet hours end to end."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import App, bootstrap
+from flows.clock import FixedClock, SystemClock
+from flows.reminders.plans import reminder_row
+from flows.reply import Outgoing
+from flows.settings import Settings
+from scheduler.port import SendResult
+from storage.repositories.reminders import ReminderRepository
+from storage.tables import Therapy
+from tests.factories import make_patient
+from tests.flows.harness import Person, RecordingRenderer
+from tests.reminders.fakes import FakePort, add_appointment, advance, outbox, reminders
+
+Registered = Callable[[int], Awaitable[Person]]
+
+
+class ArrivalPort(FakePort):
+    arrived: asyncio.Event
+
+    async def send(self, message: Outgoing) -> SendResult:
+        result = await super().send(message)
+        self.arrived.set()
+        return result
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[App]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'live.db'}",
+        quiet_hours="off",
+    )
+    application = await bootstrap(settings, clock=SystemClock())
+    yield application
+    await application.close()
+
+
+async def test_a_reminder_a_moment_ahead_goes_out_on_time(live: App) -> None:
+    patient = await make_patient(live.database, telegram_id=4242)
+    now = datetime.now(UTC)
+    today = now.astimezone(live.settings.tz).date()
+    async with live.database.uow() as uow:
+        therapy = Therapy(patient_id=patient.id or 0, medicine="Ramipril", times=["08:00"],
+                          start_date=today, planned_until=today + timedelta(days=1))  # fmt: skip
+        uow.session.add(therapy)
+        await uow.session.flush()
+        due = now + timedelta(seconds=1.5)
+        row = reminder_row("therapy_dose", "dose:test", due, now, patient_id=patient.id,
+                           therapy_id=therapy.id, payload={"time": "08:00"})  # fmt: skip
+        await ReminderRepository(uow.session).plan(rows=[row])
+        await uow.commit()
+    port = ArrivalPort(RecordingRenderer())
+    port.arrived = asyncio.Event()
+    await live.scheduler.start(port)
+    try:
+        await asyncio.wait_for(port.arrived.wait(), 10)
+        arrived = datetime.now(UTC)
+    finally:
+        await live.scheduler.shutdown()
+    assert [m.chat_id for m in port.sent] == [4242]
+    assert due <= arrived < due + timedelta(seconds=1.5)
+    assert not live.scheduler.running
+    assert {r.status for r in await outbox(live)} == {"sent"}
+    await live.scheduler.shutdown()  # twice is harmless
+
+
+async def test_start_twice_is_refused(live: App) -> None:
+    port = FakePort(RecordingRenderer())
+    await live.scheduler.start(port)
+    try:
+        with pytest.raises(RuntimeError, match="already running"):
+            await live.scheduler.start(port)
+    finally:
+        await live.scheduler.shutdown()
+
+
+async def test_appointment_reminders_wait_for_the_morning(
+    app: App, clock: FixedClock, port: FakePort, registered: Registered
+) -> None:
+    maria = await registered(1201)
+    # Wednesday 09:00 in Rome: the 2-hour reminder falls at 07:00, inside quiet hours.
+    await add_appointment(app, 1201, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    await advance(app, clock, timedelta(hours=20))  # Wednesday 06:00
+    await advance(app, clock, timedelta(hours=1, minutes=30))  # 07:30
+    assert not any("Promemoria: visita" in m.text for m in port.to(1201))
+    await advance(app, clock, timedelta(minutes=30))  # 08:00
+    assert "Promemoria: visita mer 25 nov, 09:00" in maria.last().text
+    sent = [r for r in await reminders(app, "appointment") if r.payload["offset"] == 120]
+    assert sent[0].sent_at == clock.now()
