@@ -3,6 +3,8 @@ the same bot, the patient's card follows; bad input and forged buttons change no
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.bootstrap import App
@@ -151,3 +153,22 @@ async def test_bad_staff_input_and_forged_buttons_change_nothing(
     await maria.settle(before)
     assert await state_of(app, 1) == "new"
     assert len(await requests_of(app)) == 1
+
+
+async def test_two_staff_take_at_the_same_moment(
+    tg: EmulatorClient, app: App, frontdesk: RunningBot
+) -> None:
+    rossi = await make_doctor(tg, app, 8041, "Dott. Rossi")
+    anna = await make_doctor(tg, app, 8042, "Anna")
+    maria = await Someone.join(tg, 8043)
+    await onboard(maria)
+    await JOURNEYS["question"](maria)
+    await maria.tap("Invia")
+    await asyncio.gather(rossi.say("/take 1"), anna.say("/take 1"))
+    answers = [await rossi.last_text(), await anna.last_text()]
+    refused = [text for text in answers if "è già" in text]
+    assert len(refused) == 1
+    assert "presa in carico" in refused[0]  # the loser is told who did what, and when
+    async with app.database.uow() as uow:
+        events = [e.action for e in await uow.requests.events(request_id=1)]
+    assert events == ["submit", "take"]
