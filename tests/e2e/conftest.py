@@ -32,6 +32,7 @@ from flows.turn import Turn
 
 TOKEN = "123456789:EMULATOR-test-token_0123456789abcdefgh"
 READY_SECONDS = 10.0
+ALWAYS_OPEN = "mon-sun 00:00-23:59"
 # `frontdesk run`, started from a scratch directory so that no .env of the checkout is read.
 RUN = (sys.executable, "-c", "from bot.cli import main; main()", "run")
 
@@ -82,12 +83,15 @@ def bot_env(emulator: Emulator, tmp_path: Path, adapter: str) -> dict[str, str]:
         "TELEGRAM_API_BASE_URL": emulator.base_url,
         "TELEGRAM_FRAMEWORK": adapter,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'frontdesk.db'}",
+        # Staff notices go out at once only while the practice is open: the suite must not
+        # depend on the hour it runs at (the digest is tested with a moved clock elsewhere).
+        "FRONTDESK_OPENING_HOURS": ALWAYS_OPEN,
     }
 
 
 @pytest.fixture
 def settings(bot_env: dict[str, str]) -> Settings:
-    return Settings(_env_file=None, **bot_env)  # type: ignore[call-arg]
+    return Settings(_env_file=None, opening_hours=ALWAYS_OPEN, **bot_env)  # type: ignore[call-arg]
 
 
 @pytest.fixture
