@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from flows import runner
@@ -20,15 +21,17 @@ from flows.turn import Turn
 from storage.tables import Caregiver, Patient
 
 OFF_LIMITS = ("settings", "erase")
+# Asked on every patient turn: built once, its compiled SQL cached.
+_ACTING_LINK = select(Caregiver).where(
+    Caregiver.caregiver_user_id == bindparam("user_id"),
+    Caregiver.status == "active",
+    Caregiver.acting == True,  # noqa: E712 - SQL comparison
+)
 
 
 async def acting_link(turn: Turn) -> Caregiver | None:
-    query = select(Caregiver).where(
-        Caregiver.caregiver_user_id == turn.sender.user_id,
-        Caregiver.status == "active",
-        Caregiver.acting == True,  # noqa: E712 - SQL comparison
-    )
-    return (await turn.uow.session.exec(query)).first()
+    params = {"user_id": turn.sender.user_id}
+    return (await turn.uow.session.exec(_ACTING_LINK, params=params)).first()
 
 
 async def begin(turn: Turn) -> Patient | None:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import Patient, PracticeSetting, Staff
 from storage.types import utcnow
+
+# Every turn looks its sender up: statements built once, their compiled SQL cached.
+_PATIENT_BY_TELEGRAM_ID = select(Patient).where(Patient.telegram_id == bindparam("telegram_id"))
+_STAFF_BY_TELEGRAM_ID = select(Staff).where(Staff.telegram_id == bindparam("telegram_id"))
+_ACTIVE_STAFF_BY_TELEGRAM_ID = _STAFF_BY_TELEGRAM_ID.where(Staff.active == True)  # noqa: E712
 
 
 class PatientRepository:
@@ -20,7 +26,9 @@ class PatientRepository:
         return await self._session.get(Patient, patient_id)
 
     async def by_telegram_id(self, *, telegram_id: int) -> Patient | None:
-        result = await self._session.exec(select(Patient).where(Patient.telegram_id == telegram_id))
+        result = await self._session.exec(
+            _PATIENT_BY_TELEGRAM_ID, params={"telegram_id": telegram_id}
+        )
         return result.first()
 
     async def add(self, *, patient: Patient) -> Patient:
@@ -49,10 +57,8 @@ class StaffRepository:
         self._session = session
 
     async def by_telegram_id(self, *, telegram_id: int, active_only: bool = True) -> Staff | None:
-        query = select(Staff).where(Staff.telegram_id == telegram_id)
-        if active_only:
-            query = query.where(Staff.active == True)  # noqa: E712 - SQL comparison
-        return (await self._session.exec(query)).first()
+        query = _ACTIVE_STAFF_BY_TELEGRAM_ID if active_only else _STAFF_BY_TELEGRAM_ID
+        return (await self._session.exec(query, params={"telegram_id": telegram_id})).first()
 
     async def get(self, *, staff_id: int) -> Staff | None:
         return await self._session.get(Staff, staff_id)
