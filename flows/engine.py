@@ -188,7 +188,8 @@ class FrontDesk:
             conversation.menu_message_id = unsaved
         self._menus[sender.chat_id] = conversation.menu_message_id
         patient = await uow.patients.by_telegram_id(telegram_id=sender.user_id)
-        staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id)
+        roles = await uow.patients.roles_of(telegram_id=sender.user_id)
+        staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id) if roles.staff else None
         lang = patient.language if patient is not None else self.settings.default_language
         tapped = event.message_id if isinstance(event, TapIn) else None
         return Turn(
@@ -202,6 +203,7 @@ class FrontDesk:
             lang=lang,
             now=now,
             tapped_message_id=tapped,
+            maybe_acting=roles.acting_caregiver,
         )
 
     def desk_for(self, turn: Turn) -> Desk:

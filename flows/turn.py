@@ -31,6 +31,9 @@ class Turn:
     reply: Reply = field(default_factory=Reply)
     # Set once a screen has been shown, so a later step does not show another one.
     screen_shown: bool = False
+    # False when the sender was not acting for a patient as a caregiver as the turn began:
+    # then that link need not be looked up.
+    maybe_acting: bool = True
 
     @property
     def chat_id(self) -> int:

@@ -30,6 +30,8 @@ _ACTING_LINK = select(Caregiver).where(
 
 
 async def acting_link(turn: Turn) -> Caregiver | None:
+    if not turn.maybe_acting:
+        return None
     params = {"user_id": turn.sender.user_id}
     return (await turn.uow.session.exec(_ACTING_LINK, params=params)).first()
 
@@ -94,6 +96,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
     for other in (await turn.uow.session.exec(others)).all():
         other.acting = other.id == link.id
         turn.uow.session.add(other)
+    turn.maybe_acting = True
     turn.patient = patient
     await runner.go_home(turn, notice=turn.t("caregiver.acting.started", name=short_name(patient)))
     label(turn, patient)

@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, true
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Patient, PracticeSetting, Staff
+from storage.tables import Caregiver, Patient, PracticeSetting, Staff
 from storage.types import utcnow
 
 # Every turn looks its sender up: statements built once, their compiled SQL cached.
 _PATIENT_BY_TELEGRAM_ID = select(Patient).where(Patient.telegram_id == bindparam("telegram_id"))
 _STAFF_BY_TELEGRAM_ID = select(Staff).where(Staff.telegram_id == bindparam("telegram_id"))
 _ACTIVE_STAFF_BY_TELEGRAM_ID = _STAFF_BY_TELEGRAM_ID.where(Staff.active == True)  # noqa: E712
+_STAFF = Staff.__table__.c  # type: ignore[attr-defined]
+_CAREGIVERS = Caregiver.__table__.c  # type: ignore[attr-defined]
+# Whether the sender is staff, and whether they act for a patient as a caregiver, in one
+# statement: most turns are patients' own, and then neither row needs loading.
+_ROLES = core_select(
+    core_select(_STAFF.id)
+    .where(_STAFF.telegram_id == bindparam("telegram_id"), _STAFF.active == true())
+    .limit(1)
+    .scalar_subquery()
+    .label("staff"),
+    core_select(_CAREGIVERS.id)
+    .where(
+        _CAREGIVERS.caregiver_user_id == bindparam("telegram_id"),
+        _CAREGIVERS.status == "active",
+        _CAREGIVERS.acting == true(),
+    )
+    .limit(1)
+    .scalar_subquery()
+    .label("acting"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """What else a Telegram user is besides (maybe) a patient."""
+
+    staff: bool
+    acting_caregiver: bool
 
 
 class PatientRepository:
@@ -30,6 +60,12 @@ class PatientRepository:
             _PATIENT_BY_TELEGRAM_ID, params={"telegram_id": telegram_id}
         )
         return result.first()
+
+    async def roles_of(self, *, telegram_id: int) -> Roles:
+        connection = await self._session.connection()
+        result = await connection.execute(_ROLES, {"telegram_id": telegram_id})
+        staff, acting = result.one()
+        return Roles(staff=staff is not None, acting_caregiver=acting is not None)
 
     async def add(self, *, patient: Patient) -> Patient:
         self._session.add(patient)
