@@ -82,17 +82,21 @@ class Feed(Generic[U]):
     async def accept(self, updates: Sequence[U]) -> int:
         """Journal, then start; returns how many were started. Raises if the journal failed:
         then nothing was confirmed and Telegram will send the updates again."""
-        started = 0
-        for update in await self._journal(updates):
-            self._start(update)
-            started += 1
-        return started
+        return self.start(await self.journal(updates))
 
-    async def _journal(self, updates: Sequence[U]) -> list[U]:
+    def start(self, updates: Sequence[U]) -> int:
+        """Start updates `journal` returned; returns how many."""
+        for update in updates:
+            self._start(update)
+        return len(updates)
+
+    async def journal(self, updates: Sequence[U]) -> list[U]:
+        """Journal a batch in one transaction; the updates not seen before, to `start`. Once
+        this returns, the batch may be confirmed to Telegram."""
         routes = [self.framework.route(update) for update in updates]
         fresh = [not route.journalled for route in routes]
         if not all(fresh):
-            async with self.desk.database.uow() as uow:
+            async with self.desk.database.uow(urgent=True) as uow:
                 for index, (update, route) in enumerate(zip(updates, routes, strict=True)):
                     if route.journalled:
                         fresh[index] = await uow.updates.record(

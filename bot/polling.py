@@ -27,30 +27,47 @@ LONGEST_PAUSE = 30.0
 
 
 async def poll(fetch: Fetch[U], feed: Feed[U], stop: asyncio.Event) -> None:
-    """Until `stop` is set: `fetch(offset)` a batch, `feed.accept` it, move the offset on."""
+    """Until `stop` is set: `fetch(offset)` a batch, journal it, move the offset on.
+
+    The next getUpdates (which confirms the batch) is sent as soon as the batch is journalled
+    and before its turns start, so its round trip to Telegram overlaps with their work instead
+    of following it.
+    """
     offset: int | None = None
     pause = FIRST_PAUSE
     log.info("polling for updates")
-    while not stop.is_set():
-        batch = await _until_stopped(fetch(offset), stop)
-        if batch is None:
-            return
-        try:
-            updates = batch.result()
-            if updates:
-                await feed.accept(updates)
-                offset = feed.update_id(updates[-1]) + 1
-            pause = FIRST_PAUSE
-        except (BotApiError, OSError) as error:
-            # Telegram's description or the OS error: neither quotes the token or a message.
-            log.warning("polling failed (%s): again in %.1fs", _described(error), pause)
-        except Exception as exc:  # a database outage: nothing was confirmed
-            log.error("journalling updates failed (%s): again in %.1fs", type(exc).__name__, pause)
-        else:
-            continue
-        if await _until_stopped(asyncio.sleep(pause), stop) is None:
-            return
-        pause = min(pause * 2, LONGEST_PAUSE)
+    next_batch = asyncio.ensure_future(fetch(offset))
+    try:
+        while not stop.is_set():
+            batch = await _until_stopped(next_batch, stop)
+            if batch is None:
+                return
+            fresh: Sequence[U] = ()
+            try:
+                updates = batch.result()
+                if updates:
+                    fresh = await feed.journal(updates)
+                    offset = feed.update_id(updates[-1]) + 1
+                pause = FIRST_PAUSE
+            except (BotApiError, OSError) as error:
+                # Telegram's description or the OS error: neither quotes the token or a message.
+                log.warning("polling failed (%s): again in %.1fs", _described(error), pause)
+            except Exception as exc:  # a database outage: nothing was confirmed
+                log.error(
+                    "journalling updates failed (%s): again in %.1fs", type(exc).__name__, pause
+                )
+            else:
+                next_batch = asyncio.ensure_future(fetch(offset))
+                feed.start(fresh)
+                continue
+            if await _until_stopped(asyncio.sleep(pause), stop) is None:
+                return
+            pause = min(pause * 2, LONGEST_PAUSE)
+            next_batch = asyncio.ensure_future(fetch(offset))
+    finally:
+        if not next_batch.done():
+            next_batch.cancel()
+            await asyncio.gather(next_batch, return_exceptions=True)
 
 
 async def _until_stopped(work: Awaitable[T], stop: asyncio.Event) -> asyncio.Future[T] | None:

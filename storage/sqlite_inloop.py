@@ -94,6 +94,11 @@ class Connection:
     def cursor(self) -> Cursor:
         return Cursor(self._live().cursor())
 
+    def dbapi(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, for statements run without SQLAlchemy's adapter
+        (`storage.prepared`); it is in whatever transaction SQLAlchemy began."""
+        return self._live()
+
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
         return await self.cursor().execute(sql, parameters)
 

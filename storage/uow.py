@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from types import TracebackType
 from typing import Self
 
@@ -11,6 +12,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, is_sqlite
+from storage.prepared import Link
 from storage.repositories import (
     ConversationRepository,
     PatientRepository,
@@ -25,30 +27,57 @@ class WriterGate:
     """One unit of work at a time against SQLite, queued in the event loop.
 
     SQLite has one writer; without this, concurrent transactions contend in its busy handler,
-    which sleeps and retries, and latency explodes under load. A nested unit of work in the same
+    which sleeps and retries, and latency explodes under load. Waiters are served in order, but
+    an urgent one (journalling a batch of incoming updates, which holds up the next getUpdates
+    and so every chat) goes before the turns already queued. A nested unit of work in the same
     task would wait for itself forever, so it is refused at once instead.
     """
 
     def __init__(self) -> None:
-        self._lock = asyncio.Lock()
+        self._busy = False
         self._owner: asyncio.Task[object] | None = None
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._queued: deque[asyncio.Future[None]] = deque()
 
-    async def acquire(self) -> None:
+    async def acquire(self, *, urgent: bool = False) -> None:
         task = asyncio.current_task()
         if task is not None and task is self._owner:
             raise RuntimeError("a unit of work was opened inside another one")
-        await self._lock.acquire()
+        if self._busy:
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            queue = self._urgent if urgent else self._queued
+            queue.append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._hand_over()  # it was ours already: pass it on
+                else:
+                    queue.remove(turn)
+                raise
+        self._busy = True
         self._owner = task
 
     def release(self) -> None:
         self._owner = None
-        self._lock.release()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """To the next waiter, who finds the gate still busy on its behalf."""
+        for queue in (self._urgent, self._queued):
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._busy = False
 
 
 class UnitOfWork:
     """Repositories over one session. Nothing is written unless `commit()` is called."""
 
     session: AsyncSession
+    link: Link
     patients: PatientRepository
     staff: StaffRepository
     requests: RequestRepository
@@ -57,20 +86,26 @@ class UnitOfWork:
     settings: SettingRepository
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], gate: WriterGate | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gate: WriterGate | None = None,
+        *,
+        urgent: bool = False,
     ) -> None:
         self._sessions = sessions
         self._gate = gate
+        self._urgent = urgent
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
-            await self._gate.acquire()
+            await self._gate.acquire(urgent=self._urgent)
         self.session = self._sessions()
-        self.patients = PatientRepository(self.session)
+        self.link = Link(self.session)
+        self.patients = PatientRepository(self.session, self.link)
         self.staff = StaffRepository(self.session)
         self.requests = RequestRepository(self.session)
-        self.conversations = ConversationRepository(self.session)
-        self.updates = UpdateJournal(self.session)
+        self.conversations = ConversationRepository(self.session, self.link)
+        self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
         return self
 
@@ -89,6 +124,7 @@ class UnitOfWork:
                 self._gate.release()
 
     async def commit(self) -> None:
+        self.link.forget()
         await self.session.commit()
 
     async def serialise_chat(self, *, chat_id: int) -> None:
@@ -109,8 +145,9 @@ class Database:
         )
         self._gate = WriterGate() if is_sqlite(url) else None
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, self._gate)
+    def uow(self, *, urgent: bool = False) -> UnitOfWork:
+        """`urgent`: a short unit of work that others wait on (see `WriterGate`)."""
+        return UnitOfWork(self._sessions, self._gate, urgent=urgent)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

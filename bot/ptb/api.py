@@ -36,24 +36,34 @@ class PtbBotApi:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    # The calls of nearly every turn go through PTB's documented `do_api_request` with the
+    # renderer's Bot API JSON as it is: no PTB objects are built for the markup, and of the
+    # message Telegram returns only its id is read (parsing it whole cost more than our own
+    # handling of a tap). The method names are lower case, which the Bot API accepts ("all
+    # methods are case-insensitive"), because PTB warns when a name it has a method for is used.
+
     async def send_message(
         self, chat_id: int, text: str, *, reply_markup: Markup | None, protect_content: bool
     ) -> int:
+        params: dict[str, object] = {"chat_id": chat_id, "text": text}
+        if reply_markup is not None:
+            params["reply_markup"] = reply_markup
+        if protect_content:
+            params["protect_content"] = True
         async with translated():
-            sent = await self.bot.send_message(
-                chat_id, text, reply_markup=to_ptb(reply_markup), protect_content=protect_content
-            )
-        return sent.message_id
+            sent = await self.bot.do_api_request("sendmessage", api_kwargs=params)
+        return int(sent["message_id"])
 
     async def edit_message_text(
         self, chat_id: int, message_id: int, text: str, *, reply_markup: Markup | None
     ) -> None:
-        markup = to_ptb(reply_markup)
-        assert markup is None or isinstance(markup, InlineKeyboardMarkup)
+        if reply_markup is not None and "inline_keyboard" not in reply_markup:
+            raise ValueError("an edited message takes inline buttons only")
+        params: dict[str, object] = {"chat_id": chat_id, "message_id": message_id, "text": text}
+        if reply_markup is not None:
+            params["reply_markup"] = reply_markup
         async with translated():
-            await self.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
+            await self.bot.do_api_request("editmessagetext", api_kwargs=params)
 
     async def send_photo(
         self,
@@ -98,8 +108,11 @@ class PtbBotApi:
         return sent.message_id
 
     async def answer_callback_query(self, callback_query_id: str, *, text: str | None) -> None:
+        params: dict[str, object] = {"callback_query_id": callback_query_id}
+        if text is not None:
+            params["text"] = text
         async with translated():
-            await self.bot.answer_callback_query(callback_query_id, text=text)
+            await self.bot.do_api_request("answercallbackquery", api_kwargs=params)
 
     async def set_my_commands(
         self, commands: list[tuple[str, str]], *, chat_id: int | None, language_code: str | None

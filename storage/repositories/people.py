@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.prepared import Link, Prepared
 from storage.tables import Caregiver, Patient, PracticeSetting, Staff
 from storage.types import utcnow
 
@@ -22,21 +23,24 @@ _STAFF = Staff.__table__.c  # type: ignore[attr-defined]
 _CAREGIVERS = Caregiver.__table__.c  # type: ignore[attr-defined]
 # Whether the sender is staff, and whether they act for a patient as a caregiver, in one
 # statement: most turns are patients' own, and then neither row needs loading.
-_ROLES = core_select(
-    core_select(_STAFF.id)
-    .where(_STAFF.telegram_id == bindparam("telegram_id"), _STAFF.active == true())
-    .limit(1)
-    .scalar_subquery()
-    .label("staff"),
-    core_select(_CAREGIVERS.id)
-    .where(
-        _CAREGIVERS.caregiver_user_id == bindparam("telegram_id"),
-        _CAREGIVERS.status == "active",
-        _CAREGIVERS.acting == true(),
-    )
-    .limit(1)
-    .scalar_subquery()
-    .label("acting"),
+_ROLES = Prepared(
+    core_select(
+        core_select(_STAFF.id)
+        .where(_STAFF.telegram_id == bindparam("telegram_id"), _STAFF.active == true())
+        .limit(1)
+        .scalar_subquery()
+        .label("staff"),
+        core_select(_CAREGIVERS.id)
+        .where(
+            _CAREGIVERS.caregiver_user_id == bindparam("telegram_id"),
+            _CAREGIVERS.status == "active",
+            _CAREGIVERS.acting == true(),
+        )
+        .limit(1)
+        .scalar_subquery()
+        .label("acting"),
+    ),
+    result_types=[_STAFF.id.type, _CAREGIVERS.id.type],
 )
 
 
@@ -49,8 +53,9 @@ class Roles:
 
 
 class PatientRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, link: Link) -> None:
         self._session = session
+        self._link = link
 
     async def get(self, *, patient_id: int) -> Patient | None:
         return await self._session.get(Patient, patient_id)
@@ -62,9 +67,7 @@ class PatientRepository:
         return result.first()
 
     async def roles_of(self, *, telegram_id: int) -> Roles:
-        connection = await self._session.connection()
-        result = await connection.execute(_ROLES, {"telegram_id": telegram_id})
-        staff, acting = result.one()
+        staff, acting = (await _ROLES.run(self._link, {"telegram_id": telegram_id})).rows[0]
         return Roles(staff=staff is not None, acting_caregiver=acting is not None)
 
     async def add(self, *, patient: Patient) -> Patient:
