@@ -97,6 +97,10 @@ class Sandbox:
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
 
+    def stop(self) -> None:
+        """Stop the bot as a signal would; `done` is set once it has."""
+        self._bot_stop.set()
+
     async def close(self) -> None:
         await self._halt()
         if self.client is not None:
