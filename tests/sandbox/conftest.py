@@ -35,7 +35,9 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
     task = asyncio.create_task(
         serve_sandbox(settings, config, host="127.0.0.1", port=0, on_ready=on_ready)
     )
-    done, _ = await asyncio.wait({task, ready}, timeout=READY_SECONDS, return_when="FIRST_COMPLETED")
+    done, _ = await asyncio.wait(
+        {task, ready}, timeout=READY_SECONDS, return_when=asyncio.FIRST_COMPLETED
+    )
     if task in done:
         task.result()  # raises why it could not start
     assert ready in done, "the sandbox did not start"

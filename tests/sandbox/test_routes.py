@@ -172,6 +172,4 @@ async def test_starting_over_empties_the_chats_and_keeps_the_doctor(
     await until_bot_says(http, FIRST_PATIENT_ID, "116117")
     assert running.sandbox.app is not None
     async with running.sandbox.app.database.uow() as uow:
-        assert [s.telegram_id for s in (await uow.session.exec(select(Staff))).all()] == [
-            DOCTOR_ID
-        ]
+        assert [s.telegram_id for s in (await uow.session.exec(select(Staff))).all()] == [DOCTOR_ID]
