@@ -158,6 +158,7 @@ async function refresh(id) {
   if (phone.transcript && transcript.seq === phone.transcript.seq) return;
   phone.transcript = transcript;
   draw(phone);
+  phone.el.dataset.seq = transcript.seq;  // drawn up to here (tests wait on it)
 }
 
 function draw(phone) {
@@ -205,10 +206,10 @@ function drawMessage(phone, m) {
   if (text) bubble.appendChild(formatted(text, m.entities || []));
   const meta = document.createElement("span");
   meta.className = "meta";
-  const when = new Date(m.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  meta.textContent = [m.protect_content ? `🔒 ${t("protected")}` : "", m.edit_count ? t("edited") : "", when]
+  // No time of day: the emulator stamps the system's, which time travel leaves behind.
+  meta.textContent = [m.protect_content ? `🔒 ${t("protected")}` : "", m.edit_count ? t("edited") : ""]
     .filter(Boolean).join(" · ");
-  bubble.appendChild(meta);
+  if (meta.textContent) bubble.appendChild(meta);
   box.appendChild(bubble);
   const markup = m.reply_markup;
   if (m.from_bot && markup && markup.inline_keyboard) box.appendChild(drawInline(phone, m, markup.inline_keyboard));

@@ -45,6 +45,7 @@ def create_app(sandbox: Sandbox) -> web.Application:
     app.cleanup_ctx.append(_session)
     app.router.add_get("/", page)
     app.router.add_get("/static/{name}", static)
+    app.router.add_get("/favicon.ico", no_icon)
     app.router.add_get("/api/state", state)
     app.router.add_post("/api/patients", add_patient)
     app.router.add_post("/api/clock", move_clock)
@@ -61,6 +62,10 @@ async def _session(app: web.Application) -> Any:
 
 async def page(_request: web.Request) -> web.StreamResponse:
     return web.FileResponse(HERE / "index.html", headers={"cache-control": "no-cache"})
+
+
+async def no_icon(_request: web.Request) -> web.Response:
+    return web.Response(status=204)  # browsers ask; a 404 would show as an error in the console
 
 
 async def static(request: web.Request) -> web.StreamResponse:
