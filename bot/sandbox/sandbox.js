@@ -365,5 +365,13 @@ function wire() {
   });
 }
 
+// The bot's clock runs on between jumps; a look twice a minute keeps the header honest.
+async function tick() {
+  try {
+    showClock((await api("/api/state")).clock);
+  } catch (_offline) { /* watch() says so */ }
+}
+
 wire();
+setInterval(tick, 30000);
 load().then(watch, (error) => { notice(error.message); watch(); });
