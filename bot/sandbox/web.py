@@ -21,7 +21,11 @@ from bot.sandbox.texts import chrome
 from bot.sandbox.world import DOCTOR_ID, DOCTOR_NAME, Sandbox
 
 HERE = Path(__file__).parent
-PAGE_FILES = {"sandbox.js": "text/javascript", "sandbox.css": "text/css"}
+PAGE_FILES = {
+    "sandbox.js": "text/javascript",
+    "render.js": "text/javascript",
+    "sandbox.css": "text/css",
+}
 MOST_MINUTES = 7 * 24 * 60
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 SESSION: web.AppKey[aiohttp.ClientSession] = web.AppKey("session", aiohttp.ClientSession)

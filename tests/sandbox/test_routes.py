@@ -56,7 +56,7 @@ async def test_the_page_and_its_files(http: aiohttp.ClientSession) -> None:
         html = await response.text()
     assert "/static/sandbox.js" in html
     assert "/static/sandbox.css" in html
-    for name in ("sandbox.js", "sandbox.css"):
+    for name in ("sandbox.js", "render.js", "sandbox.css"):
         async with http.get(f"/static/{name}") as response:
             assert response.status == 200
     async with http.get("/static/world.py") as response:
