@@ -24,8 +24,15 @@ class Running:
 
 
 @pytest.fixture
-async def running(tmp_path: Path) -> AsyncIterator[Running]:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]  # not the checkout's .env
+def framework() -> str:
+    """The adapter the sandbox runs (a test may parametrize it)."""
+    return "ptb"
+
+
+@pytest.fixture
+async def running(tmp_path: Path, framework: str) -> AsyncIterator[Running]:
+    # Not the checkout's .env: the sandbox as a fresh clone starts it.
+    settings = Settings(_env_file=None, TELEGRAM_FRAMEWORK=framework)  # type: ignore[call-arg]
     ready: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
 
     def on_ready(url: str, sandbox: Sandbox) -> None:

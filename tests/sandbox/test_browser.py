@@ -44,17 +44,23 @@ def missing() -> str | None:
 
 
 @pytest.fixture
-async def page(running: Running) -> AsyncIterator[Any]:
+def chromium() -> Path:
+    """Debian's Chromium, or the test is skipped (failed where CI requires it) with the reason."""
     problem = missing()
     if problem is not None:
         if os.environ.get("FRONTDESK_REQUIRE_CHROMIUM") == "1":
             pytest.fail(problem + " (FRONTDESK_REQUIRE_CHROMIUM=1: CI must run this test)")
         pytest.skip(problem)
+    return CHROMIUM
+
+
+@pytest.fixture
+async def page(chromium: Path, running: Running) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
         )
         try:
             tab = await browser.new_page(viewport={"width": 1360, "height": 900})

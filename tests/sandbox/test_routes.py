@@ -90,6 +90,39 @@ async def test_patients_are_added_and_play_through_the_driver_routes(
     assert added["id"] in changes["chat_ids"]
 
 
+@pytest.mark.parametrize("framework", ["aiogram"])
+async def test_the_other_adapter_serves_the_sandbox_too(
+    http: aiohttp.ClientSession, running: Running
+) -> None:
+    assert running.sandbox.settings.telegram_framework == "aiogram"
+    await post(http, f"/api/emulator/users/{FIRST_PATIENT_ID}/messages", {"text": "/start"})
+    await until_bot_says(http, FIRST_PATIENT_ID, "116117")
+
+
+async def test_a_file_from_the_page_reaches_the_bot(http: aiohttp.ClientSession) -> None:
+    """The page uploads as multipart; the proxy must pass the body and its boundary as they are."""
+    await post(http, f"/api/emulator/users/{FIRST_PATIENT_ID}/messages", {"text": "/start"})
+    await until_bot_says(http, FIRST_PATIENT_ID, "116117")
+    form = aiohttp.FormData()
+    form.add_field("file", b"%PDF-1.4\n" + b"0" * 100, filename="esami.pdf",
+                   content_type="application/pdf")  # fmt: skip
+    async with http.post(f"/api/emulator/users/{FIRST_PATIENT_ID}/document", data=form) as answer:
+        assert answer.status == 200, await answer.text()
+        sent = (await answer.json())["message"]
+    assert sent["media"]["document"]["file_name"] == "esami.pdf"
+    async with http.get(f"/api/emulator/files/{sent['media']['document']['file_id']}") as answer:
+        assert answer.status == 200
+        assert (await answer.read()).startswith(b"%PDF-1.4")
+    # A file where a button is expected (before consent): the bot answers rather than stays silent.
+    for _ in range(200):
+        transcript = await get(http, f"/api/emulator/chats/{FIRST_PATIENT_ID}/transcript")
+        if any(m["from_bot"] and m["seq"] > sent["seq"] for m in transcript["messages"]):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the bot did not answer the file")
+
+
 async def test_only_the_driver_routes_the_page_uses_pass(http: aiohttp.ClientSession) -> None:
     for method, path in (("POST", "reset"), ("POST", "faults"), ("GET", "config")):
         async with http.request(method, f"/api/emulator/{path}") as response:
