@@ -11,7 +11,6 @@ with no quiet hours, so notices arrive while you watch.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -144,8 +143,10 @@ class Sandbox:
         bot, self._bot = self._bot, None
         if bot is not None:
             self._bot_stop.set()
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.wait_for(bot, 30)
+            except Exception as exc:  # stopping anyway; the type says enough, never the contents
+                log.warning("sandbox bot stopped with %s", type(exc).__name__)
         app, self.app = self.app, None
         if app is not None:
             await app.close()
@@ -205,10 +206,11 @@ class Sandbox:
                 await asyncio.to_thread(remove_database, self.config.database)
                 await self._driver().reset()
                 await self._boot()
+            except BaseException:
+                self.done.set()  # no bot to serve the page: stop, rather than look alive
+                raise
             finally:
                 self._restarting = False
-            if self._bot is None or self._bot.done():
-                self.done.set()
 
     def clock_state(self) -> dict[str, Any]:
         now = self.clock.now()
