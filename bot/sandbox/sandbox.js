@@ -52,9 +52,13 @@ async function load() {
   for (const [id, phone] of S.phones) {
     if (!wanted.has(id)) { phone.el.remove(); S.phones.delete(id); }
   }
+  const doctor = S.phones.get(state.doctor.id);
   for (const person of people) {
-    if (!S.phones.has(person.id)) S.phones.set(person.id, makePhone(person));
-    main.appendChild(S.phones.get(person.id).el);  // keeps the order: patients, then the doctor
+    if (S.phones.has(person.id)) continue;  // moving a phone in the page would lose its scroll
+    const phone = makePhone(person);
+    S.phones.set(person.id, phone);
+    // Patients, then the doctor: a patient added later goes in before the doctor's phone.
+    main.insertBefore(phone.el, person.role === "patient" && doctor ? doctor.el : null);
   }
   await Promise.all([...S.phones.keys()].map(refresh));
 }

@@ -1,6 +1,7 @@
 """The sandbox page in a real browser (headless Chromium through Playwright): a patient files a
 prescription request, the doctor works it from /inbox, the patient's status card follows; then
-the patient sets up a therapy reminder and time travel delivers it. Every step is a click or a
+the patient sets up a therapy reminder and time travel delivers it; the page survives a reload,
+adds a patient and starts over. Every step is a click or a
 keystroke in the page; screenshots go to artifacts/sandbox/.
 
 Chromium is Debian's (`/usr/bin/chromium`, which `.ci/run` installs); Playwright never downloads
@@ -234,6 +235,21 @@ async def journey(page: Any, running: Running) -> None:
     await page.wait_for_selector(f".phone[data-user='{FIRST_PATIENT_ID}'] .msg.bot")
     assert "Metformina 1 compressa: presa" in await maria.text()
     assert "Stato: chiusa" in await doctor.text()
+
+    await page.locator("#add-patient").click()
+    second = Phone(page, FIRST_PATIENT_ID + 1)
+    await second.el.locator("button.start").wait_for()
+    assert await page.locator(".phone").count() == 3
+    await second.start()
+    assert "116117" in await second.last_text()
+    await shot(page, "09-second-patient")
+
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await page.locator("#reset").click()
+    await page.wait_for_function("() => document.querySelectorAll('.phone').length === 2")
+    await maria.el.locator("button.start").wait_for()
+    assert "Metformina" not in await maria.text()
+    assert (await page.locator("#clock-offset").inner_text()) == ""
 
 
 async def settle_patient(phone: Phone, part: str) -> None:
