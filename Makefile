@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# With TELEGRAM_BOT_TOKEN (environment or .env) the bot; without it the offline sandbox (a page).
 run: $(STAMP)
 	$(BIN)/frontdesk run
 

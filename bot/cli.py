@@ -11,6 +11,7 @@ import click
 from pydantic import ValidationError
 
 from bot.cli_patient import patient
+from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox, sandbox
 from flows.settings import Settings
 from storage import migrate
 from storage.engine import is_sqlite
@@ -27,6 +28,7 @@ def app() -> None:
 
 
 app.add_command(patient)  # issue 8: export and erasure
+app.add_command(sandbox)  # issue 7: the offline sandbox
 
 
 @app.group("db", help="Database schema.")
@@ -238,8 +240,17 @@ def report(since: str, fmt: str, output: str | None) -> None:
     help="Serve a local Bot API emulator on this port and run the bot against it.",
 )
 def run(emulator_port: int | None) -> None:
-    """Run the bot (long polling)."""
+    """Run the bot (long polling); with no token, the offline sandbox instead."""
     settings = load_settings()
+    if settings.telegram_bot_token is None and emulator_port is None:
+        # A newcomer's `make run`: show the front desk working rather than a refusal.
+        click.echo(
+            "TELEGRAM_BOT_TOKEN is not set (environment or .env): starting the offline sandbox "
+            "('frontdesk sandbox'). Put the bot's token in .env to run the real bot."
+        )
+        run_sandbox(settings, port=DEFAULT_PORT, host="127.0.0.1", emulator_port=0,
+                    database=DEFAULT_DATABASE)  # fmt: skip
+        return
 
     async def prepare(database: Database) -> None:
         if is_sqlite(settings.database_url):
@@ -247,11 +258,6 @@ def run(emulator_port: int | None) -> None:
         elif not await _schema_is_current(database):
             fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
 
-    if settings.telegram_bot_token is None and emulator_port is None:
-        fail(
-            "TELEGRAM_BOT_TOKEN is not set: put the bot's token in .env (see .env.example), "
-            "or try it locally with 'frontdesk run --emulator 8081'"
-        )
     with_database(prepare)
     from bot.bootstrap import SchemaNotCurrent
     from bot.ptb.runner import StartupError

@@ -65,6 +65,11 @@ class Dispatcher:
         self._done = 0  # rows finished, to know whether anything changed since a claim
         self._progress = asyncio.Event()
 
+    @property
+    def idle(self) -> bool:
+        """Nothing claimed and waiting, nothing in flight."""
+        return not self._tasks and self._inflight == 0
+
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Send what is due now; returns how many went out. Once `stop` is set nothing more is
         claimed or started, and the calls in flight finish."""

@@ -41,6 +41,8 @@ TICK_JOB = "frontdesk-tick"
 NEXT_JOB = "frontdesk-next-due"
 TICK_SECONDS = 30.0
 STOP_SECONDS = 10.0
+CATCH_UP_SECONDS = 10.0
+SETTLE_POLL = 0.05
 MIN_WAIT = 0.25  # never spin: something due now is looked at a moment later
 
 
@@ -128,6 +130,29 @@ class ReminderScheduler:
     async def poke(self) -> None:
         """A pass now, then the dispatcher: for a clock that jumped (tests, the sandbox)."""
         await self._job()
+
+    async def catch_up(self, timeout: float = CATCH_UP_SECONDS) -> bool:  # noqa: ASYNC109
+        """`poke`, then back once what fell due has gone out (or `timeout` passed): the
+        sandbox's time travel jumps again only after that, so a jump never overtakes a reminder
+        still queued. True when everything due was sent in time."""
+        await self.poke()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if await self._settled():
+                return True
+            await asyncio.sleep(SETTLE_POLL)
+        return False
+
+    async def _settled(self) -> bool:
+        if self.dispatcher is not None and not self.dispatcher.idle:
+            return False
+        now = self.desk.clock.now()
+        async with self.desk.database.uow() as uow:
+            due = await OutboxRepository(uow.session).next_due(
+                night=in_quiet_hours(now, self.desk.settings)
+            )
+        return due is None or due > now
 
     async def on_unreachable(self, chat_id: int) -> None:
         """For the renderer: a reply got 403, or someone blocked the bot."""

@@ -105,6 +105,9 @@ class EmulatorClient:
         body = {k: v for k, v in given.items() if v is not None}
         return EmulatorUser(**await self._call("POST", "/users", json=body))
 
+    async def users(self) -> list[EmulatorUser]:
+        return [EmulatorUser(**user) for user in (await self._call("GET", "/users"))["users"]]
+
     async def get_user(self, user_id: int) -> EmulatorUser:
         return EmulatorUser(**await self._call("GET", f"/users/{user_id}"))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import App, bootstrap
-from flows.clock import FixedClock, SystemClock
+from flows.clock import FixedClock, ShiftedClock, SystemClock
 from flows.reminders.plans import reminder_row
 from flows.reply import Outgoing
 from flows.settings import Settings
@@ -98,3 +98,39 @@ async def test_appointment_reminders_wait_for_the_morning(
     assert "Promemoria: visita mer 25 nov, 09:00" in maria.last().text
     sent = [r for r in await reminders(app, "appointment") if r.payload["offset"] == 120]
     assert sent[0].sent_at == clock.now()
+
+
+async def test_catch_up_returns_once_a_jump_s_reminder_has_gone_out(tmp_path: Path) -> None:
+    """The sandbox's time travel: the clock jumps, `catch_up` plans, queues and sends what fell
+    due before it returns, so the next jump cannot overtake it."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'jump.db'}",
+        quiet_hours="off",
+    )
+    clock = ShiftedClock()
+    application = await bootstrap(settings, clock=clock)
+    patient = await make_patient(application.database, telegram_id=4343)
+    now = clock.now()
+    due = now + timedelta(hours=3)
+    today = now.astimezone(settings.tz).date()
+    async with application.database.uow() as uow:
+        # Planned until tomorrow: only the row below is due, whatever the hour.
+        therapy = Therapy(patient_id=patient.id or 0, medicine="Ramipril", times=["08:00"],
+                          start_date=today, planned_until=today + timedelta(days=1))  # fmt: skip
+        uow.session.add(therapy)
+        await uow.session.flush()
+        row = reminder_row("therapy_dose", "dose:jump", due, now, patient_id=patient.id,
+                           therapy_id=therapy.id, payload={"time": "08:00"})  # fmt: skip
+        await ReminderRepository(uow.session).plan(rows=[row])
+        await uow.commit()
+    port = FakePort(RecordingRenderer())
+    await application.scheduler.start(port)
+    try:
+        assert await application.scheduler.catch_up()
+        assert port.sent == []  # not due yet
+        clock.advance(timedelta(hours=3))
+        assert await application.scheduler.catch_up()
+        assert [m.chat_id for m in port.sent] == [4343]  # already out, no waiting
+    finally:
+        await application.close()
