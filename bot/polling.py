@@ -43,12 +43,13 @@ async def poll(fetch: Fetch[U], feed: Feed[U], stop: asyncio.Event) -> None:
             if batch is None:
                 return
             fresh: Sequence[U] = ()
+            failed = True
             try:
                 updates = batch.result()
                 if updates:
                     fresh = await feed.journal(updates)
                     offset = feed.update_id(updates[-1]) + 1
-                pause = FIRST_PAUSE
+                failed, pause = False, FIRST_PAUSE
             except (BotApiError, OSError) as error:
                 # Telegram's description or the OS error: neither quotes the token or a message.
                 log.warning("polling failed (%s): again in %.1fs", _described(error), pause)
@@ -56,14 +57,12 @@ async def poll(fetch: Fetch[U], feed: Feed[U], stop: asyncio.Event) -> None:
                 log.error(
                     "journalling updates failed (%s): again in %.1fs", type(exc).__name__, pause
                 )
-            else:
-                next_batch = asyncio.ensure_future(fetch(offset))
-                feed.start(fresh)
-                continue
-            if await _until_stopped(asyncio.sleep(pause), stop) is None:
-                return
-            pause = min(pause * 2, LONGEST_PAUSE)
+            if failed:
+                if await _until_stopped(asyncio.sleep(pause), stop) is None:
+                    return
+                pause = min(pause * 2, LONGEST_PAUSE)
             next_batch = asyncio.ensure_future(fetch(offset))
+            feed.start(fresh)
     finally:
         if not next_batch.done():
             next_batch.cancel()

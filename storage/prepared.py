@@ -46,6 +46,9 @@ class Link:
             self._connection = await self._session.connection()
         return self._connection
 
+    async def dialect(self) -> str:
+        return (await self.connection()).dialect.name
+
     async def sqlite(self) -> sqlite3.Connection | None:
         """The DBAPI connection of our in-loop SQLite driver, None on any other database."""
         if self._sqlite is None:

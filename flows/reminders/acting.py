@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import bindparam
 from sqlmodel import select
 
 from flows import runner
@@ -18,22 +17,17 @@ from flows.reminders.common import parse
 from flows.reminders.messages import short_name
 from flows.reminders.reach import can_receive
 from flows.turn import Turn
+from storage.repositories.people import ACTING_LINK
 from storage.tables import Caregiver, Patient
 
 OFF_LIMITS = ("settings", "erase")
-# Asked on every patient turn: built once, its compiled SQL cached.
-_ACTING_LINK = select(Caregiver).where(
-    Caregiver.caregiver_user_id == bindparam("user_id"),
-    Caregiver.status == "active",
-    Caregiver.acting == True,  # noqa: E712 - SQL comparison
-)
 
 
 async def acting_link(turn: Turn) -> Caregiver | None:
     if not turn.maybe_acting:
         return None
-    params = {"user_id": turn.sender.user_id}
-    return (await turn.uow.session.exec(_ACTING_LINK, params=params)).first()
+    params = {"telegram_id": turn.sender.user_id}
+    return (await turn.uow.session.exec(ACTING_LINK, params=params)).first()
 
 
 async def begin(turn: Turn) -> Patient | None:

@@ -72,10 +72,7 @@ class ConversationRepository:
     async def save(self, *, conversation: Conversation) -> None:
         conversation.updated_at = utcnow()
         values = {name: getattr(conversation, name) for name in _CONVERSATION_COLUMNS}
-        await _SAVE_CONVERSATION[await self._dialect()].run(self._link, values)
-
-    async def _dialect(self) -> str:
-        return (await self._link.connection()).dialect.name
+        await _SAVE_CONVERSATION[await self._link.dialect()].run(self._link, values)
 
 
 class UpdateJournal:
@@ -99,8 +96,8 @@ class UpdateJournal:
             "received_at": utcnow(),
             "handled_at": None,
         }
-        dialect = (await self._link.connection()).dialect.name
-        return bool((await _RECORD_UPDATE[dialect].run(self._link, values)).rowcount)
+        record = _RECORD_UPDATE[await self._link.dialect()]
+        return bool((await record.run(self._link, values)).rowcount)
 
     async def mark_done(self, *, update_id: int) -> bool:
         """Done, and its contents dropped (no longer needed once handled). False when it was no

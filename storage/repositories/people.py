@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, true
+from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,27 +18,28 @@ from storage.types import utcnow
 # Every turn looks its sender up: statements built once, their compiled SQL cached.
 _PATIENT_BY_TELEGRAM_ID = select(Patient).where(Patient.telegram_id == bindparam("telegram_id"))
 _STAFF_BY_TELEGRAM_ID = select(Staff).where(Staff.telegram_id == bindparam("telegram_id"))
-_ACTIVE_STAFF_BY_TELEGRAM_ID = _STAFF_BY_TELEGRAM_ID.where(Staff.active == True)  # noqa: E712
+_ACTIVE = col(Staff.active) == True  # noqa: E712 - SQL comparison
+_ACTIVE_STAFF_BY_TELEGRAM_ID = _STAFF_BY_TELEGRAM_ID.where(_ACTIVE)
 _STAFF = Staff.__table__.c  # type: ignore[attr-defined]
 _CAREGIVERS = Caregiver.__table__.c  # type: ignore[attr-defined]
+# A caregiver acting for a patient: their active link with `acting` set.
+_ACTING = (
+    col(Caregiver.caregiver_user_id) == bindparam("telegram_id"),
+    col(Caregiver.status) == "active",
+    col(Caregiver.acting) == True,  # noqa: E712 - SQL comparison
+)
+# The link itself, for the turns that do act for someone (`flows.reminders.acting`).
+ACTING_LINK = select(Caregiver).where(*_ACTING)
 # Whether the sender is staff, and whether they act for a patient as a caregiver, in one
 # statement: most turns are patients' own, and then neither row needs loading.
 _ROLES = Prepared(
     core_select(
         core_select(_STAFF.id)
-        .where(_STAFF.telegram_id == bindparam("telegram_id"), _STAFF.active == true())
+        .where(col(Staff.telegram_id) == bindparam("telegram_id"), _ACTIVE)
         .limit(1)
         .scalar_subquery()
         .label("staff"),
-        core_select(_CAREGIVERS.id)
-        .where(
-            _CAREGIVERS.caregiver_user_id == bindparam("telegram_id"),
-            _CAREGIVERS.status == "active",
-            _CAREGIVERS.acting == true(),
-        )
-        .limit(1)
-        .scalar_subquery()
-        .label("acting"),
+        core_select(_CAREGIVERS.id).where(*_ACTING).limit(1).scalar_subquery().label("acting"),
     ),
     result_types=[_STAFF.id.type, _CAREGIVERS.id.type],
 )
