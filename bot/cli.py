@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
 
+from bot.cli_database import check_database, describe, stale_schema
 from bot.cli_patient import patient
 from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox, sandbox
 from flows.settings import Settings
@@ -23,8 +25,15 @@ ROLES = ("doctor", "assistant", "admin")
 
 
 @click.group(help="Digital front desk of a general practice, on Telegram.")
-def app() -> None:
-    pass
+@click.option(
+    "--database",
+    metavar="URL",
+    callback=check_database,
+    help="The database to open instead of DATABASE_URL's: a URL or a SQLite file, "
+    "e.g. sqlite+aiosqlite:///./sandbox.db.",
+)
+def app(database: str | None) -> None:
+    pass  # read by load_settings
 
 
 app.add_command(patient)  # issue 8: export and erasure
@@ -47,8 +56,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def load_settings() -> Settings:
+    """The settings, with the database the global --database option named, if any."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().params.get("database") if context else None
     try:
-        return Settings()
+        return Settings() if chosen is None else Settings(DATABASE_URL=chosen)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "settings"
@@ -68,7 +80,8 @@ def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
     try:
         return asyncio.run(_run())
     except OSError as exc:
-        fail(f"cannot reach the database: {exc.strerror or type(exc).__name__}")
+        where = describe(settings.database_url)
+        fail(f"{where}: cannot reach the database: {exc.strerror or type(exc).__name__}")
 
 
 def check_telegram_id(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
@@ -90,6 +103,12 @@ async def _schema_is_current(database: Database) -> bool:
     return await migrate.current_revision(database.engine) == migrate.head_revision()
 
 
+async def require_schema(database: Database) -> None:
+    """Stop, naming the database, unless its schema is at the newest revision."""
+    if not await _schema_is_current(database):
+        fail(stale_schema(database.url))
+
+
 @db_app.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
@@ -99,7 +118,8 @@ def db_upgrade(revision: str) -> None:
         await migrate.upgrade(database.engine, revision)
         return await migrate.current_revision(database.engine)
 
-    click.echo(f"Database schema at revision {with_database(work)}.")
+    at = with_database(work)
+    click.echo(f"{describe(load_settings().database_url)}: database schema at revision {at}.")
 
 
 @db_app.command("downgrade")
@@ -111,7 +131,8 @@ def db_downgrade(revision: str) -> None:
         await migrate.downgrade(database.engine, revision)
         return await migrate.current_revision(database.engine)
 
-    click.echo(f"Database schema at revision {with_database(work) or 'base (empty)'}.")
+    at = with_database(work) or "base (empty)"
+    click.echo(f"{describe(load_settings().database_url)}: database schema at revision {at}.")
 
 
 @db_app.command("current")
@@ -124,7 +145,8 @@ def db_current() -> None:
     current = with_database(work)
     head = migrate.head_revision()
     state = "up to date" if current == head else f"behind: run 'frontdesk db upgrade' ({head})"
-    click.echo(f"Database schema at revision {current or 'none'}, {state}.")
+    where = describe(load_settings().database_url)
+    click.echo(f"{where}: database schema at revision {current or 'none'}, {state}.")
 
 
 @staff_app.command("add")
@@ -135,8 +157,7 @@ def staff_add(telegram_id: int, role: str, name: str) -> None:
     """Add a staff member, or update an existing one."""
 
     async def work(database: Database) -> bool:
-        if not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        await require_schema(database)
         async with database.uow() as uow:
             _, created = await uow.staff.upsert(telegram_id=telegram_id, name=name, role=role)
             await uow.commit()
@@ -153,8 +174,7 @@ def staff_list(all_: bool) -> None:
     """List staff members."""
 
     async def work(database: Database) -> list[tuple[int, str, str, bool]]:
-        if not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        await require_schema(database)
         async with database.uow() as uow:
             rows = await uow.staff.list(active_only=not all_)
         return [(s.telegram_id, s.role, s.name, s.active) for s in rows]
@@ -177,8 +197,7 @@ def staff_remove(telegram_id: int) -> None:
     """Remove a staff member's rights (their past actions stay on record)."""
 
     async def work(database: Database) -> bool:
-        if not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        await require_schema(database)
         async with database.uow() as uow:
             removed = await uow.staff.deactivate(telegram_id=telegram_id)
             await uow.commit()
@@ -199,7 +218,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
     """The KPIs of /stats, as CSV or as an HTML page with the chart."""
     from flows.i18n import Catalog
     from flows.reports import to_csv, to_html
-    from flows.stats import compute, parse_period
+    from flows.stats import compute, parse_period, recorded_now
     from storage.types import utcnow
 
     days = parse_period(since)
@@ -208,10 +227,16 @@ def report(since: str, fmt: str, output: str | None) -> None:
     settings = load_settings()
 
     async def work(database: Database) -> str:
-        if not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        await require_schema(database)
         async with database.uow() as uow:
-            stats = await compute(uow, now=utcnow(), days=days)
+            # The database's own clock: a sandbox's time travel moved it, and /stats with it.
+            wall = utcnow()
+            now = await recorded_now(uow, wall=wall)
+            stats = await compute(uow, now=now, days=days)
+        if now - wall >= timedelta(minutes=1):
+            local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
+            click.echo(f"{describe(database.url)}: its clock is ahead (time travel): "
+                       f"the report counts up to {local}.", err=True)  # fmt: skip
         if fmt == "csv":
             return to_csv(stats)
         catalog = Catalog.load()
@@ -255,8 +280,8 @@ def run(emulator_port: int | None) -> None:
     async def prepare(database: Database) -> None:
         if is_sqlite(settings.database_url):
             await migrate.upgrade(database.engine)
-        elif not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+        else:
+            await require_schema(database)
 
     with_database(prepare)
     from bot.bootstrap import SchemaNotCurrent

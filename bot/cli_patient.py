@@ -13,7 +13,6 @@ import click
 
 from flows.privacy.erasure import ERASED_NOTICE, erase_patient, notice_params, queue_staff_notice
 from flows.privacy.export import export
-from storage import migrate
 from storage.types import utcnow
 from storage.uow import Database
 
@@ -25,10 +24,9 @@ def _telegram_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 
 async def _require_schema(database: Database) -> None:
-    from bot.cli import fail
+    from bot.cli import require_schema
 
-    if await migrate.current_revision(database.engine) != migrate.head_revision():
-        fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
+    await require_schema(database)
 
 
 @click.group("patient", help="A patient's data: a copy of everything held, or its erasure.")

@@ -36,6 +36,33 @@ def rows(stats: Stats) -> list[tuple[str, str, str]]:
     out.append(("closed_total", "", str(len(stats.close_hours))))
     out.append(("overdue_open", "", str(stats.overdue_open)))
     out.append(("ratings", "", str(len(stats.ratings))))
+    return out + reminder_rows(stats)
+
+
+def reminder_rows(stats: Stats) -> list[tuple[str, str, str]]:
+    """The figures of /stats's reminder and appointment lines, counts and rates."""
+    kpis = stats.reminders
+    counts = (
+        ("reminders_delivered", kpis.delivered),
+        ("reminders_undelivered", kpis.undelivered),
+        ("doses_taken", kpis.taken),
+        ("doses_skipped", kpis.skipped),
+        ("doses_unanswered", kpis.unanswered),
+        ("appointments_reminded", kpis.reminded),
+        ("appointments_confirmed", kpis.confirmed),
+        ("appointments_cancelled", kpis.cancelled),
+        ("appointments_attended", kpis.attended),
+        ("appointments_no_show", kpis.no_show),
+    )
+    rates = (
+        ("reminder_delivery_rate", kpis.delivery),
+        ("dose_adherence_rate", kpis.adherence),
+        ("appointment_confirmation_rate", kpis.confirmation_rate),
+        ("appointment_cancellation_rate", kpis.cancellation_rate),
+        ("appointment_no_show_rate", kpis.no_show_rate),
+    )
+    out = [(name, "", str(n)) for name, n in counts]
+    out += [(name, "", "" if rate is None else f"{rate:.2f}") for name, rate in rates]
     return out
 
 

@@ -19,6 +19,9 @@ from storage.tables import Rating, Request
 from storage.uow import UnitOfWork
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
+# Where a front desk running on a moved clock (the sandbox's time travel) records how far ahead
+# it is, in seconds, so a tool reading the same database off-line counts up to the same "now".
+CLOCK_SHIFT_SETTING = "clock.shift_seconds"
 PERIOD = re.compile(r"^(\d{1,3})d$")
 
 
@@ -79,7 +82,16 @@ class Stats:
         return statistics.mean(self.ratings) if self.ratings else None
 
 
+async def recorded_now(uow: UnitOfWork, *, wall: datetime) -> datetime:
+    """The front desk's own "now" for this database: `wall` plus the shift its clock recorded
+    (none in production, where the clock is the system's)."""
+    shift = await uow.settings.get(key=CLOCK_SHIFT_SETTING, default=0)
+    return wall + timedelta(seconds=shift if isinstance(shift, int | float) else 0)
+
+
 async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
+    """Every figure of the period ending at `now`: the one source of /stats and of
+    `frontdesk report` (its text, chart, CSV and HTML are all drawn from what this returns)."""
     since = now - timedelta(days=days)
     stats = Stats(days=days, since=since)
     query = sa_select(

@@ -264,7 +264,7 @@ def set_blocked(state: EmulatorState, user_id: int, blocked: bool) -> int | None
             "my_chat_member": {
                 "chat": target.to_chat(),
                 "from": target.to_api(),
-                "date": int(time.time()),
+                "date": state.now(),
                 "old_chat_member": old,
                 "new_chat_member": new,
             }

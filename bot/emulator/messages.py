@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from bot.emulator.errors import (
@@ -136,7 +135,7 @@ def _apply_edit(
     # message belongs to the chat, not the message, so it stays in the transcript.
     if markup is not None or current_inline is not None:
         message.reply_markup = markup
-    message.edit_date = int(time.time())
+    message.edit_date = state.now()
     message.edit_count += 1
     state.touch(message)
     return message.to_api()

@@ -11,6 +11,7 @@ import mimetypes
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,10 @@ class EmulatorState:
         self.faults = FaultInjector()
         self.closed = False
         self.sender: WebhookSender | None = None
+        # What stamps the `date` of messages and updates (Unix seconds). Telegram's is real
+        # time; a host that moves its bot's clock (the sandbox's time travel) moves this too,
+        # so the dates a chat shows agree with the bot's.
+        self.clock: Callable[[], float] = time.time
         self._clear()
 
     def _clear(self) -> None:
@@ -171,13 +176,17 @@ class EmulatorState:
             chat=chat.user,
             sender=sender,
             from_bot=from_bot,
-            date=int(time.time()),
+            date=self.now(),
             seq=self.bump(),
             **fields,
         )
         chat.next_message_id += 1
         chat.messages[message.message_id] = message
         return message
+
+    def now(self) -> int:
+        """The time to stamp on a message or an update, as Telegram's whole seconds."""
+        return int(self.clock())
 
     def touch(self, message: Message) -> None:
         message.seq = self.bump()

@@ -33,14 +33,42 @@ function drawMessage(phone, m) {
   if (text) bubble.appendChild(formatted(text, m.entities || []));
   const meta = document.createElement("span");
   meta.className = "meta";
-  // No time of day: the emulator stamps the system's, which time travel leaves behind.
-  meta.textContent = [m.protect_content ? `🔒 ${t("protected")}` : "", m.edit_count ? t("edited") : ""]
-    .filter(Boolean).join(" · ");
-  if (meta.textContent) bubble.appendChild(meta);
+  // The time the message was sent, by the bot's clock (the emulator's dates follow it).
+  meta.textContent = [m.protect_content ? `🔒 ${t("protected")}` : "", m.edit_count ? t("edited") : "",
+    timeOf(m.date)].filter(Boolean).join(" · ");
+  bubble.appendChild(meta);
   box.appendChild(bubble);
   const markup = m.reply_markup;
   if (m.from_bot && markup && markup.inline_keyboard) box.appendChild(drawInline(phone, m, markup.inline_keyboard));
   return box;
+}
+
+// Times and days in the practice's timezone, as the bot writes them.
+function timeOf(seconds) {
+  return new Intl.DateTimeFormat(S.lang, { timeZone: S.tz, hour: "2-digit", minute: "2-digit" })
+    .format(new Date(seconds * 1000));
+}
+
+function dayOf(seconds) {
+  // en-CA writes YYYY-MM-DD: a key that compares and sorts as the calendar does.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: S.tz, year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date(seconds * 1000));
+}
+
+// A separator where the day changes, as Telegram draws one: "Today", "Yesterday" or the date.
+function drawDay(seconds) {
+  const now = botNow() / 1000;
+  const day = dayOf(seconds);
+  const el = document.createElement("div");
+  el.className = "day";
+  el.dataset.day = day;
+  if (day === dayOf(now)) el.textContent = t("today");
+  else if (day === dayOf(now - 86400)) el.textContent = t("yesterday");
+  else {
+    el.textContent = new Intl.DateTimeFormat(S.lang, { timeZone: S.tz, weekday: "long", day: "numeric", month: "long" })
+      .format(new Date(seconds * 1000));
+  }
+  return el;
 }
 
 function drawInline(phone, m, rows) {

@@ -3,7 +3,7 @@
 // Everything shown comes from the emulator, so a reload shows the same chats.
 "use strict";
 
-const S = { labels: {}, phones: new Map(), seq: 0, epoch: 0 };
+const S = { labels: {}, phones: new Map(), seq: 0, epoch: 0, lang: "it", tz: "Europe/Rome", offset: 0 };
 
 function t(key) { return S.labels[key] || key; }
 
@@ -28,7 +28,11 @@ function notice(text) {
   box.hidden = !text;
 }
 
+// The bot's clock: the system's moved by the sandbox's time travel.
+function botNow() { return Date.now() + S.offset * 1000; }
+
 function showClock(clock) {
+  S.offset = clock.offset_seconds;
   document.getElementById("clock-now").textContent = clock.local;
   const hours = clock.offset_seconds / 3600;
   const shown = hours >= 24 ? `${(hours / 24).toFixed(1)} d` : `${hours.toFixed(hours < 1 ? 2 : 1)} h`;
@@ -39,6 +43,8 @@ async function load() {
   const lang = new URLSearchParams(location.search).get("lang");
   const state = await api("/api/state" + (lang ? `?lang=${encodeURIComponent(lang)}` : ""));
   S.labels = state.labels;
+  S.lang = state.lang;
+  S.tz = state.timezone;
   document.documentElement.lang = state.lang;
   document.title = `${t("title")} · ${state.practice}`;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
@@ -168,7 +174,12 @@ function draw(phone) {
   const chat = phone.el.querySelector(".chat");
   const atBottom = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 60;
   const messages = phone.transcript.messages.filter((m) => !m.deleted);
-  const nodes = messages.map((m) => drawMessage(phone, m));
+  const nodes = [];
+  let day = null;
+  for (const m of messages) {
+    if (dayOf(m.date) !== day) { day = dayOf(m.date); nodes.push(drawDay(m.date)); }
+    nodes.push(drawMessage(phone, m));
+  }
   if (nodes.length === 0) {
     const empty = document.createElement("p");
     empty.className = "empty";
@@ -220,6 +231,8 @@ function travel(body) {
     const moved = await post("/api/clock", body);
     showClock(moved.clock);
     notice(body.next && !moved.reminder_at ? t("nothing_due") : "");
+    // "Today" may have become "Yesterday": redraw the day separators of unchanged chats too.
+    for (const phone of S.phones.values()) if (phone.transcript) draw(phone);
     await Promise.all([...S.phones.keys()].map(refresh));
   });
 }

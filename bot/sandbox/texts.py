@@ -33,6 +33,12 @@ CHROME: dict[str, dict[str, str]] = {
         "nothing_due": "Nessun promemoria in programma.",
         "travelling": "Il tempo scorre…",
         "offline": "La sandbox non risponde: è ancora in esecuzione?",
+        "no_limit": (
+            "Qui un paziente può inviare quante richieste vuole, per provarle tutte; "
+            "nel servizio vero il limite è di {limit} al giorno."
+        ),
+        "today": "Oggi",
+        "yesterday": "Ieri",
     },
     "en": {
         "title": "Front desk — sandbox",
@@ -60,10 +66,19 @@ CHROME: dict[str, dict[str, str]] = {
         "nothing_due": "No reminder scheduled.",
         "travelling": "Time passes…",
         "offline": "The sandbox does not answer: is it still running?",
+        "no_limit": (
+            "Here a patient may send as many requests as they like, to try every kind; "
+            "the real service allows {limit} a day."
+        ),
+        "today": "Today",
+        "yesterday": "Yesterday",
     },
 }
 
 
-def chrome(lang: str) -> dict[str, str]:
-    """The page's words in `lang`, Italian when there are none in it."""
-    return CHROME.get(lang, CHROME["it"])
+def chrome(lang: str, *, limit: int) -> dict[str, str]:
+    """The page's words in `lang`, Italian when there are none in it; `limit` is the daily
+    number of requests the real service allows a patient (the sandbox allows any)."""
+    words = dict(CHROME.get(lang, CHROME["it"]))
+    words["no_limit"] = words["no_limit"].format(limit=limit)
+    return words

@@ -87,8 +87,9 @@ async def state(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "lang": lang,
-            "labels": chrome(lang),
+            "labels": chrome(lang, limit=sandbox.base_settings.max_requests_per_day),
             "practice": sandbox.settings.practice_name,
+            "timezone": sandbox.settings.timezone,
             "doctor": {"id": DOCTOR_ID, "name": DOCTOR_NAME},
             "patients": patients,
             "clock": sandbox.clock_state(),

@@ -25,6 +25,7 @@ from bot.emulator.runner import DEFAULT_TOKEN
 from bot.sandbox import travel
 from flows.clock import ShiftedClock
 from flows.settings import Settings, normalise_database_url
+from flows.stats import CLOCK_SHIFT_SETTING
 from scheduler.service import ReminderScheduler
 from storage.tables import Patient
 
@@ -36,6 +37,12 @@ FIRST_PATIENT_ID = 2001
 LAST_PATIENT_ID = 2999
 PATIENT_NAMES = ("Maria", "Giuseppe", "Anna", "Francesco", "Lucia", "Marco", "Giulia", "Luca")
 ALWAYS_OPEN = "mon-sun 00:00-23:59"
+# The sandbox is for trying every kind of request, so its patients have no daily limit (the
+# most the setting allows); the page says so, and production keeps its own limit.
+SANDBOX_REQUESTS_PER_DAY = 100
+# A demo practice, so texts that name the practice or give its number read as they would.
+DEMO_PRACTICE_NAME = "Studio medico Dott. Rossi"
+DEMO_PRACTICE_PHONE = "0123 456789"
 READY_SECONDS = 15.0
 
 
@@ -47,7 +54,8 @@ class SandboxConfig:
 
 def sandbox_settings(settings: Settings, database: Path, emulator_url: str) -> Settings:
     """The configured front desk, pointed at the emulator and the sandbox database; open all
-    day with no quiet hours, long polling."""
+    day with no quiet hours, no daily limit of requests, long polling. A practice name or phone
+    set in the configuration is kept; otherwise the demo practice's are used."""
     token = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN)  # type: ignore[call-arg]
     return settings.model_copy(
         update={
@@ -58,8 +66,17 @@ def sandbox_settings(settings: Settings, database: Path, emulator_url: str) -> S
             "closed": False,
             "quiet_hours": "off",
             "webhook_url": "",
+            "max_requests_per_day": SANDBOX_REQUESTS_PER_DAY,
+            "practice_name": _configured(settings, "practice_name", DEMO_PRACTICE_NAME),
+            "practice_phone": settings.practice_phone or DEMO_PRACTICE_PHONE,
         }
     )
+
+
+def _configured(settings: Settings, name: str, demo: str) -> str:
+    """The setting when someone changed it from its default, the demo value otherwise."""
+    value = str(getattr(settings, name))
+    return demo if value == Settings.model_fields[name].default else value
 
 
 class Sandbox:
@@ -70,6 +87,8 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self.base_settings = settings
         self.emulator = Emulator(token=DEFAULT_TOKEN, port=self.config.emulator_port)
+        # The chats' dates follow the bot's clock, so a message after time travel shows its day.
+        self.emulator.state.clock = lambda: self.clock.now().timestamp()
         self.client: EmulatorClient | None = None
         self.clock = ShiftedClock()
         self.app: App | None = None
@@ -114,6 +133,7 @@ class Sandbox:
         app = await bootstrap(self.settings, clock=self.clock)
         self.app = app
         await self._seed(app)
+        await self._record_shift()
         before = await self._polls()
         self._bot_stop = asyncio.Event()
         self._bot = asyncio.create_task(self._serve(app))
@@ -192,10 +212,22 @@ class Sandbox:
     async def fast_forward(self, by: timedelta) -> None:
         async with self._lock:
             await travel.fast_forward(self.clock, self._scheduler(), by)
+            await self._record_shift()
 
     async def to_next_reminder(self) -> datetime | None:
         async with self._lock:
-            return await travel.to_next_reminder(self.clock, self._scheduler())
+            due = await travel.to_next_reminder(self.clock, self._scheduler())
+            await self._record_shift()
+            return due
+
+    async def _record_shift(self) -> None:
+        """Write how far the clock was moved into the sandbox database, so `frontdesk report`
+        on it counts up to the same moment as /stats here."""
+        assert self.app is not None, "the bot is not running"
+        async with self.app.database.uow() as uow:
+            seconds = int(self.clock.offset.total_seconds())
+            await uow.settings.put(key=CLOCK_SHIFT_SETTING, value=seconds)
+            await uow.commit()
 
     async def reset(self) -> None:
         """Start over: a new database, empty chats, the clock back to now."""

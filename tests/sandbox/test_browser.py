@@ -55,8 +55,18 @@ def chromium() -> Path:
     return CHROMIUM
 
 
+DESKTOP = {"width": 1360, "height": 900}
+SMALL_PHONE = {"width": 390, "height": 844}  # a common phone's screen, in CSS pixels
+
+
 @pytest.fixture
-async def page(chromium: Path, running: Running) -> AsyncIterator[Any]:
+def viewport() -> dict[str, int]:
+    """The browser window's size (a test may override it)."""
+    return DESKTOP
+
+
+@pytest.fixture
+async def page(chromium: Path, running: Running, viewport: dict[str, int]) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -64,7 +74,7 @@ async def page(chromium: Path, running: Running) -> AsyncIterator[Any]:
             executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            tab = await browser.new_page(viewport={"width": 1360, "height": 900})
+            tab = await browser.new_page(viewport=viewport)
             await tab.goto(running.url)
             await tab.wait_for_selector(f".phone[data-user='{DOCTOR_ID}'] .empty")
             yield tab
@@ -125,6 +135,13 @@ class Phone:
         await self.el.locator(".keyboard button", has_text=label).click()
         await self.settle(before)
 
+    async def attach(self, name: str, mime: str, data: bytes) -> None:
+        """A file picked with 📎."""
+        before = await self.seq()
+        picker = self.el.locator(".composer input[type=file]")
+        await picker.set_input_files({"name": name, "mimeType": mime, "buffer": data})
+        await self.settle(before)
+
     async def start(self) -> None:
         before = await self.seq()
         await self.el.locator("button.start").click()
@@ -139,9 +156,20 @@ class Phone:
         return str(await found.first.inner_text())
 
 
-async def shot(page: Any, name: str) -> None:
+async def shot(page: Any, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+async def register(maria: Phone) -> None:
+    await maria.start()
+    assert "116117" in await maria.last_text()
+    await maria.tap("Accetto")
+    for typed in ("Maria", "Bianchi", "01/01/1980", "BNCMRA80A41H501E"):
+        await maria.say(typed)
+    await maria.press("Condividi il mio numero")
+    await maria.tap("Conferma")
+    assert "Menu principale" in await maria.last_text()
 
 
 async def test_a_request_worked_by_the_doctor_and_a_reminder_by_time_travel(
@@ -163,14 +191,7 @@ async def journey(page: Any, running: Running) -> None:
     assert await page.locator(".phone").count() == 2
     await shot(page, "01-empty")
 
-    await maria.start()
-    assert "116117" in await maria.last_text()
-    await maria.tap("Accetto")
-    for typed in ("Maria", "Bianchi", "01/01/1980", "BNCMRA80A41H501E"):
-        await maria.say(typed)
-    await maria.press("Condividi il mio numero")
-    await maria.tap("Conferma")
-    assert "Menu principale" in await maria.last_text()
+    await register(maria)
     await shot(page, "02-registered")
 
     await maria.tap("Ricetta")
@@ -260,3 +281,97 @@ async def settle_patient(phone: Phone, part: str) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the card never said {part!r}: {await card.inner_text()}")
+
+
+PDF = b"%PDF-1.4\n% esami\n" + b"0" * 200
+NOT_URGENT = "No, non è urgente"
+
+
+async def prescription(maria: Phone) -> None:
+    await maria.tap("Un farmaco nuovo")
+    await maria.say("Ramipril")
+    await maria.say("5 mg")
+    await maria.tap("2 scatole")
+    await maria.tap("codice qui in chat")
+
+
+async def certificate(maria: Phone) -> None:
+    await maria.tap("Malattia")
+    await maria.tap("Oggi")
+    await maria.tap("5 giorni")
+
+
+async def reports(maria: Phone) -> None:
+    await maria.attach("esami.pdf", "application/pdf", PDF)
+    await maria.tap("Fatto")
+    await maria.tap("Esami del sangue")
+    await maria.tap("Che il medico li guardi")
+    await maria.tap("Salta")
+
+
+async def question(maria: Phone) -> None:
+    await maria.tap("Terapia")
+    await maria.say("Posso prendere il farmaco a stomaco vuoto?")
+
+
+async def visit(maria: Phone) -> None:
+    await maria.say("Controllo della pressione")
+    await maria.tap("In studio")
+    await maria.tap("Martedì")
+    await maria.tap("Fatto")
+    await maria.tap("Mattina")
+
+
+KINDS = {
+    "Ricetta": prescription,
+    "Certificato": certificate,
+    "Referti": reports,
+    "Domanda": question,
+    "Visita": visit,
+}
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE], ids=["390x844"])
+async def test_every_kind_for_one_patient_then_the_urgent_advice_on_a_small_phone(
+    page: Any, running: Running
+) -> None:
+    """More requests in a day than the real service allows (the sandbox lifts its limit), on a
+    phone-sized page; then the urgent answer, which must be on screen without scrolling."""
+    maria = Phone(page, FIRST_PATIENT_ID)
+    try:
+        await register(maria)
+        for number, (kind, steps) in enumerate(KINDS.items(), start=1):
+            await maria.say("/start")
+            await maria.tap(kind)
+            await maria.tap(NOT_URGENT)
+            await steps(maria)
+            await maria.tap("Invia")
+            assert "ricevuta" in await maria.card(number), kind
+        assert number > running.sandbox.base_settings.max_requests_per_day
+        await maria.say("/start")
+        await maria.tap("Domanda")
+        await maria.tap("🚨")  # the emergency choice, whatever words follow the sign
+        await shot(page, "10-urgent-390x844", full_page=False)
+        advice = maria.el.locator(".msg.bot .bubble", has_text="112").last
+        assert await within_screen(page, maria, advice), "the urgent advice is not on screen"
+    except BaseException:
+        await shot(page, "failure-390x844", full_page=False)
+        ARTIFACTS.joinpath("failure-390x844.txt").write_text(await maria.text(), encoding="utf-8")
+        raise
+
+
+async def within_screen(page: Any, phone: Phone, element: Any) -> bool:
+    """Whether `element` shows whole in the window and in its phone's chat, as it is scrolled."""
+    box = await element.bounding_box()
+    chat = await phone.el.locator(".chat").bounding_box()
+    size = page.viewport_size
+    if box is None or chat is None:
+        return False
+    top, bottom = box["y"], box["y"] + box["height"]
+    left, right = box["x"], box["x"] + box["width"]
+    return bool(
+        max(0.0, chat["y"]) - 1 <= top
+        and bottom <= min(size["height"], chat["y"] + chat["height"]) + 1
+        and left >= 0
+        and right <= size["width"]
+    )
