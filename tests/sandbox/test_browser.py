@@ -223,7 +223,10 @@ async def journey(page: Any, running: Running) -> None:
     await shot(page, "05-closed")
 
     tz = running.sandbox.settings.tz
-    at = (running.sandbox.clock.now() + timedelta(hours=2)).astimezone(tz).strftime("%H:%M")
+    # Before the request's rating question (two hours after closing), so the next reminder
+    # is the dose whatever second the minute was read at.
+    ahead = running.sandbox.clock.now() + timedelta(minutes=90)
+    at = ahead.astimezone(tz).strftime("%H:%M")
     await maria.say("/start")
     await maria.tap("Promemoria terapie")
     await maria.tap("Nuovo promemoria")
@@ -247,7 +250,7 @@ async def journey(page: Any, running: Running) -> None:
     await maria.settle(before)
     dose = await maria.last_text()
     assert f"Sono le {at}: è l'ora di Metformina" in dose
-    assert "+2" in await page.locator("#clock-offset").inner_text()
+    assert "+1.5 h" in await page.locator("#clock-offset").inner_text()
     await shot(page, "07-reminder-arrived")
     await maria.tap("Presa")
     await shot(page, "08-dose-taken")
@@ -354,24 +357,44 @@ async def test_every_kind_for_one_patient_then_the_urgent_advice_on_a_small_phon
         await shot(page, "10-urgent-390x844", full_page=False)
         advice = maria.el.locator(".msg.bot .bubble", has_text="112").last
         assert await within_screen(page, maria, advice), "the urgent advice is not on screen"
+
+        # A day later, the chat tells the days apart as Telegram does.
+        await page.locator("[data-minutes='1440']").click()
+        await page.wait_for_function("() => !document.querySelector('.tool').disabled")
+        await maria.say("/start")
+        days = await maria.el.locator(".chat .day").all_inner_texts()
+        assert days[-2:] == ["Ieri", "Oggi"], days
+        await shot(page, "11-next-day-390x844", full_page=False)
+
+        # The doctor's command list scrolls above the composer, which stays in view.
+        doctor = Phone(page, DOCTOR_ID)
+        await doctor.el.scroll_into_view_if_needed()
+        await doctor.el.locator(".composer .commands").click()
+        commands = doctor.el.locator(".command-list button")
+        await commands.first.wait_for()
+        await commands.last.scroll_into_view_if_needed()
+        assert await within_screen(page, doctor, doctor.el.locator(".composer"), chat=False)
+        assert await within_screen(page, doctor, commands.last, chat=False)
+        await shot(page, "12-doctor-commands-390x844", full_page=False)
     except BaseException:
         await shot(page, "failure-390x844", full_page=False)
         ARTIFACTS.joinpath("failure-390x844.txt").write_text(await maria.text(), encoding="utf-8")
         raise
 
 
-async def within_screen(page: Any, phone: Phone, element: Any) -> bool:
-    """Whether `element` shows whole in the window and in its phone's chat, as it is scrolled."""
+async def within_screen(page: Any, phone: Phone, element: Any, *, chat: bool = True) -> bool:
+    """Whether `element` shows whole in the window and in its phone (in its chat, unless
+    `chat` is false), as they are scrolled."""
     box = await element.bounding_box()
-    chat = await phone.el.locator(".chat").bounding_box()
+    frame = await (phone.el.locator(".chat") if chat else phone.el).bounding_box()
     size = page.viewport_size
-    if box is None or chat is None:
+    if box is None or frame is None:
         return False
     top, bottom = box["y"], box["y"] + box["height"]
     left, right = box["x"], box["x"] + box["width"]
     return bool(
-        max(0.0, chat["y"]) - 1 <= top
-        and bottom <= min(size["height"], chat["y"] + chat["height"]) + 1
-        and left >= 0
-        and right <= size["width"]
+        max(0.0, frame["y"]) - 1 <= top
+        and bottom <= min(size["height"], frame["y"] + frame["height"]) + 1
+        and max(0.0, frame["x"]) - 1 <= left
+        and right <= min(size["width"], frame["x"] + frame["width"]) + 1
     )

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bot.sandbox.world import DOCTOR_ID, FIRST_PATIENT_ID
+from flows.stats import CLOCK_SHIFT_SETTING
 from storage.tables import Patient, Staff, Therapy
 from tests.sandbox.conftest import Running
 
@@ -206,3 +207,31 @@ async def test_starting_over_empties_the_chats_and_keeps_the_doctor(
     assert running.sandbox.app is not None
     async with running.sandbox.app.database.uow() as uow:
         assert [s.telegram_id for s in (await uow.session.exec(select(Staff))).all()] == [DOCTOR_ID]
+
+
+async def test_the_sandbox_lifts_the_daily_limit_and_says_so(
+    http: aiohttp.ClientSession, running: Running
+) -> None:
+    settings = running.sandbox.settings
+    limit = running.sandbox.base_settings.max_requests_per_day
+    assert settings.max_requests_per_day > limit  # the production default stays as configured
+    assert settings.practice_phone == "0123 456789"
+    assert settings.practice_name != "Studio medico"
+    state = await get(http, "/api/state")
+    assert f"il limite è di {limit} al giorno" in state["labels"]["no_limit"]
+    assert state["timezone"] == settings.timezone
+
+
+async def test_dates_follow_the_moved_clock_and_the_shift_is_recorded(
+    http: aiohttp.ClientSession, running: Running
+) -> None:
+    await post(http, "/api/clock", {"minutes": 24 * 60})
+    await post(http, f"/api/emulator/users/{FIRST_PATIENT_ID}/messages", {"text": "/start"})
+    await until_bot_says(http, FIRST_PATIENT_ID, "116117")
+    transcript = await get(http, f"/api/emulator/chats/{FIRST_PATIENT_ID}/transcript")
+    now = running.sandbox.clock.now().timestamp()
+    assert all(abs(m["date"] - now) < 60 for m in transcript["messages"])
+    assert running.sandbox.app is not None
+    async with running.sandbox.app.database.uow() as uow:
+        shift = await uow.settings.get(key=CLOCK_SHIFT_SETTING)
+    assert shift == running.sandbox.clock_state()["offset_seconds"] >= 24 * 3600
