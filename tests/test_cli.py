@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,82 @@ def test_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("frontdesk: setting DATABASE_URL")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+SANDBOX_OPTION = "--database sqlite+aiosqlite:///./sandbox.db"
+
+
+def test_a_stale_schema_names_the_database_and_points_at_the_sandbox(tmp_path: Path) -> None:
+    assert frontdesk(tmp_path, "--database", "sandbox.db", "db", "upgrade").returncode == 0
+    result = frontdesk(tmp_path, "staff", "list")  # frontdesk.db: created empty, never upgraded
+    assert result.returncode == 1
+    assert result.stderr.startswith("frontdesk: frontdesk.db: the database schema is not up to")
+    assert f"(the sandbox's data is in sandbox.db: add {SANDBOX_OPTION})" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    opened = frontdesk(tmp_path, *SANDBOX_OPTION.split(), "staff", "list")
+    assert opened.returncode == 0, opened.stderr
+    assert "No staff yet" in opened.stdout
+    current = frontdesk(tmp_path, "--database", "sandbox.db", "db", "current")
+    assert current.stdout.startswith("sandbox.db: database schema at revision")
+
+
+def test_no_sandbox_hint_without_a_sandbox_database(tmp_path: Path) -> None:
+    result = frontdesk(tmp_path, "staff", "list")
+    assert result.returncode == 1
+    assert "frontdesk.db:" in result.stderr
+    assert "sandbox" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["mysql://x", "./no-such-folder/x.db", ".", ""])
+def test_a_bad_database_option_is_one_line(tmp_path: Path, value: str) -> None:
+    result = frontdesk(tmp_path, "--database", value, "staff", "list")
+    assert result.returncode == 2
+    assert result.stderr.startswith("frontdesk: ")
+    assert "--database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_postgresql_password_is_never_printed(tmp_path: Path) -> None:
+    url = "postgresql://frontdesk:s3cret-pass@127.0.0.1:1/frontdesk"  # nothing listens on port 1
+    for env, args in (({}, ("--database", url)), ({"DATABASE_URL": url}, ())):
+        result = frontdesk(tmp_path, *args, "staff", "list", **env)
+        assert result.returncode == 1
+        assert "s3cret" not in result.stdout + result.stderr
+        assert "frontdesk:***@127.0.0.1:1/frontdesk: cannot reach the database" in result.stderr
+
+
+async def _sandbox_database_ahead(path: Path, *, shift: timedelta) -> None:
+    """A sandbox database whose clock travelled `shift` ahead, where a dose due on the way was
+    delivered and taken."""
+    from flows.stats import CLOCK_SHIFT_SETTING
+    from storage import migrate
+    from storage.tables import Reminder
+    from storage.types import utcnow
+    from storage.uow import Database
+
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await migrate.upgrade(database.engine)
+        due = utcnow() + shift / 2
+        async with database.uow() as uow:
+            await uow.settings.put(key=CLOCK_SHIFT_SETTING, value=int(shift.total_seconds()))
+            uow.session.add(
+                Reminder(kind="therapy_dose", idempotency_key="dose:1", due_at=due,
+                         status="answered", answer="taken", sent_at=due, answered_at=due)
+            )  # fmt: skip
+            await uow.commit()
+    finally:
+        await database.dispose()
+
+
+def test_the_report_counts_up_to_the_sandbox_clock_as_stats_does(tmp_path: Path) -> None:
+    asyncio.run(_sandbox_database_ahead(tmp_path / "sandbox.db", shift=timedelta(days=2)))
+    csv = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "csv")
+    assert csv.returncode == 0, csv.stderr
+    assert "reminders_delivered,,1\n" in csv.stdout
+    assert "doses_taken,,1\n" in csv.stdout
+    assert "dose_adherence_rate,,1.00\n" in csv.stdout
+    assert csv.stderr.startswith("sandbox.db: its clock is ahead (time travel)")
+    page = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert "Promemoria: consegnati 100% (1 su 1)" in page.stdout  # /stats's own line
