@@ -11,11 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from flows.settings import normalise_database_url
-from storage.engine import is_sqlite, sqlite_path
+# SQLAlchemy is imported where a URL is read, not when the command starts: `frontdesk --help`
+# stays quick.
 
 SANDBOX_FILE = Path("sandbox.db")  # `frontdesk sandbox`'s default, in the folder it runs in
 SANDBOX_URL = f"sqlite+aiosqlite:///./{SANDBOX_FILE}"
@@ -23,6 +21,11 @@ SANDBOX_URL = f"sqlite+aiosqlite:///./{SANDBOX_FILE}"
 
 def check_database(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """`--database`: a SQLite or PostgreSQL URL as DATABASE_URL takes it, or a SQLite file."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from flows.settings import normalise_database_url
+
     if value is None:
         return None
     value = value.strip()
@@ -46,6 +49,11 @@ def check_database(_ctx: click.Context, _param: click.Parameter, value: str | No
 def describe(url: str) -> str:
     """How messages name the database: the SQLite file as given, or the URL with the password
     hidden (never printed)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from storage.engine import is_sqlite, sqlite_path
+
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is None:
@@ -59,6 +67,8 @@ def describe(url: str) -> str:
 
 def sandbox_hint(url: str) -> str:
     """A pointer to the sandbox's file when there is one here and `url` is another database."""
+    from storage.engine import is_sqlite, sqlite_path
+
     if not SANDBOX_FILE.is_file():
         return ""
     path = sqlite_path(url) if is_sqlite(url) else None

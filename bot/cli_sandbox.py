@@ -65,6 +65,7 @@ def run_sandbox(
     def ready(url: str, running: Sandbox) -> None:
         click.echo(f"Sandbox ready: open {url} in a browser (Ctrl-C stops it).")
         click.echo(f"Bot API emulator at {running.emulator.base_url}; database {database}.")
+        click.echo(f"The frontdesk command reads it with: frontdesk --database {database} ...")
 
     configure_logging(settings.log_level)
     config = SandboxConfig(database=database, emulator_port=emulator_port)

@@ -86,6 +86,16 @@ def test_sandbox_prints_its_address_and_stops_on_sigterm(tmp_path: Path) -> None
     assert f"http://127.0.0.1:{port}" in lines[-1]
     assert stop(process) == 0
     assert (tmp_path / "try.db").exists()
+    # What it printed after its address says how the command reads the sandbox's data.
+    assert process.stdout is not None
+    assert "frontdesk --database try.db ..." in process.stdout.read()
+    staff = subprocess.run(
+        [*FRONTDESK, "--database", "try.db", "staff", "list"], cwd=tmp_path, env=environment(),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert staff.returncode == 0, staff.stderr
+    assert "1000" in staff.stdout
+    assert "Dott. Rossi" in staff.stdout
 
 
 def test_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> None:
