@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
 
-from bot.cli_database import check_database, describe, stale_schema
 from bot.cli_patient import patient
 from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox, sandbox
 from flows.settings import Settings
@@ -24,11 +22,24 @@ MAX_TELEGRAM_ID = 2**52
 ROLES = ("doctor", "assistant", "admin")
 
 
+def _database_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from bot.cli_database import check_database
+
+    return check_database(ctx, param, value)
+
+
+def _chosen_database() -> dict[str, str]:
+    """DATABASE_URL as the global --database option set it, if it did."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().params.get("database") if context else None
+    return {} if chosen is None else {"DATABASE_URL": chosen}
+
+
 @click.group(help="Digital front desk of a general practice, on Telegram.")
 @click.option(
     "--database",
     metavar="URL",
-    callback=check_database,
+    callback=_database_option,
     help="The database to open instead of DATABASE_URL's: a URL or a SQLite file, "
     "e.g. sqlite+aiosqlite:///./sandbox.db.",
 )
@@ -56,11 +67,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def load_settings() -> Settings:
-    """The settings, with the database the global --database option named, if any."""
-    context = click.get_current_context(silent=True)
-    chosen = context.find_root().params.get("database") if context else None
     try:
-        return Settings() if chosen is None else Settings(DATABASE_URL=chosen)
+        return Settings(**_chosen_database())
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "settings"
@@ -80,6 +88,8 @@ def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
     try:
         return asyncio.run(_run())
     except OSError as exc:
+        from bot.cli_database import describe
+
         where = describe(settings.database_url)
         fail(f"{where}: cannot reach the database: {exc.strerror or type(exc).__name__}")
 
@@ -105,8 +115,17 @@ async def _schema_is_current(database: Database) -> bool:
 
 async def require_schema(database: Database) -> None:
     """Stop, naming the database, unless its schema is at the newest revision."""
+    from bot.cli_database import stale_schema
+
     if not await _schema_is_current(database):
         fail(stale_schema(database.url))
+
+
+def opened() -> str:
+    """How messages name the database this command opens."""
+    from bot.cli_database import describe
+
+    return describe(load_settings().database_url)
 
 
 @db_app.command("upgrade")
@@ -119,7 +138,7 @@ def db_upgrade(revision: str) -> None:
         return await migrate.current_revision(database.engine)
 
     at = with_database(work)
-    click.echo(f"{describe(load_settings().database_url)}: database schema at revision {at}.")
+    click.echo(f"{opened()}: database schema at revision {at}.")
 
 
 @db_app.command("downgrade")
@@ -132,7 +151,7 @@ def db_downgrade(revision: str) -> None:
         return await migrate.current_revision(database.engine)
 
     at = with_database(work) or "base (empty)"
-    click.echo(f"{describe(load_settings().database_url)}: database schema at revision {at}.")
+    click.echo(f"{opened()}: database schema at revision {at}.")
 
 
 @db_app.command("current")
@@ -145,8 +164,7 @@ def db_current() -> None:
     current = with_database(work)
     head = migrate.head_revision()
     state = "up to date" if current == head else f"behind: run 'frontdesk db upgrade' ({head})"
-    where = describe(load_settings().database_url)
-    click.echo(f"{where}: database schema at revision {current or 'none'}, {state}.")
+    click.echo(f"{opened()}: database schema at revision {current or 'none'}, {state}.")
 
 
 @staff_app.command("add")
@@ -216,6 +234,8 @@ def staff_remove(telegram_id: int) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write.")
 def report(since: str, fmt: str, output: str | None) -> None:
     """The KPIs of /stats, as CSV or as an HTML page with the chart."""
+    from datetime import timedelta
+
     from flows.i18n import Catalog
     from flows.reports import to_csv, to_html
     from flows.stats import compute, parse_period, recorded_now
@@ -235,7 +255,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
             stats = await compute(uow, now=now, days=days)
         if now - wall >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
-            click.echo(f"{describe(database.url)}: its clock is ahead (time travel): "
+            click.echo(f"{opened()}: its clock is ahead (time travel): "
                        f"the report counts up to {local}.", err=True)  # fmt: skip
         if fmt == "csv":
             return to_csv(stats)
@@ -280,8 +300,8 @@ def run(emulator_port: int | None) -> None:
     async def prepare(database: Database) -> None:
         if is_sqlite(settings.database_url):
             await migrate.upgrade(database.engine)
-        else:
-            await require_schema(database)
+        elif not await _schema_is_current(database):
+            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
 
     with_database(prepare)
     from bot.bootstrap import SchemaNotCurrent

@@ -13,6 +13,7 @@ import click
 
 from flows.privacy.erasure import ERASED_NOTICE, erase_patient, notice_params, queue_staff_notice
 from flows.privacy.export import export
+from storage import migrate
 from storage.types import utcnow
 from storage.uow import Database
 
@@ -24,9 +25,10 @@ def _telegram_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 
 async def _require_schema(database: Database) -> None:
-    from bot.cli import require_schema
+    from bot.cli import fail
 
-    await require_schema(database)
+    if await migrate.current_revision(database.engine) != migrate.head_revision():
+        fail(_stale_schema(database))
 
 
 @click.group("patient", help="A patient's data: a copy of everything held, or its erasure.")
@@ -94,3 +96,9 @@ def erase_command(telegram_id: int, yes: bool) -> None:
         f"Erased patient {telegram_id}: now anonymous patient no. {number}; "
         f"{still_open} open requests left without contents, {stopped} reminders stopped."
     )
+
+
+def _stale_schema(database: Database) -> str:
+    from bot.cli_database import stale_schema
+
+    return stale_schema(database.url)
