@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,38 +128,55 @@ def test_a_postgresql_password_is_never_printed(tmp_path: Path) -> None:
         assert "frontdesk:***@127.0.0.1:1/frontdesk: cannot reach the database" in result.stderr
 
 
-async def _sandbox_database_ahead(path: Path, *, shift: timedelta) -> None:
-    """A sandbox database whose clock travelled `shift` ahead, where a dose due on the way was
-    delivered and taken."""
+async def _sandbox_database(
+    path: Path, *, shift: timedelta | None = None, dose_at: Any = None
+) -> None:
+    """The sandbox's database: its clock's recorded `shift`, or a dose delivered and taken."""
     from flows.stats import CLOCK_SHIFT_SETTING
     from storage import migrate
     from storage.tables import Reminder
-    from storage.types import utcnow
     from storage.uow import Database
 
     database = Database(f"sqlite+aiosqlite:///{path}")
     try:
         await migrate.upgrade(database.engine)
-        due = utcnow() + shift / 2
         async with database.uow() as uow:
-            await uow.settings.put(key=CLOCK_SHIFT_SETTING, value=int(shift.total_seconds()))
-            uow.session.add(
-                Reminder(kind="therapy_dose", idempotency_key="dose:1", due_at=due,
-                         status="answered", answer="taken", sent_at=due, answered_at=due)
-            )  # fmt: skip
+            if shift is not None:
+                seconds = int(shift.total_seconds())
+                await uow.settings.put(key=CLOCK_SHIFT_SETTING, value=seconds)
+            if dose_at is not None:
+                uow.session.add(
+                    Reminder(kind="therapy_dose", idempotency_key="dose:1", due_at=dose_at,
+                             status="answered", answer="taken", sent_at=dose_at,
+                             answered_at=dose_at)
+                )  # fmt: skip
             await uow.commit()
     finally:
         await database.dispose()
 
 
 def test_the_report_counts_up_to_the_sandbox_clock_as_stats_does(tmp_path: Path) -> None:
-    asyncio.run(_sandbox_database_ahead(tmp_path / "sandbox.db", shift=timedelta(days=2)))
+    from flows.settings import Settings
+
+    database = tmp_path / "sandbox.db"
+    asyncio.run(_sandbox_database(database, shift=timedelta(days=2)))
+    empty = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "csv")
+    assert empty.returncode == 0, empty.stderr
+    assert "reminders_delivered,,0\n" in empty.stdout
+    said = re.fullmatch(
+        r"sandbox\.db: its clock is ahead \(time travel\): the report counts up to "
+        r"(\d\d/\d\d/\d{4} \d\d:\d\d)\.\n",
+        empty.stderr,
+    )
+    assert said is not None, empty.stderr
+    tz = Settings(_env_file=None).tz  # type: ignore[call-arg]
+    ahead = datetime.strptime(said[1], "%d/%m/%Y %H:%M").replace(tzinfo=tz)
+    # A dose the sandbox delivered a day after the real (or the configured) clock's now.
+    asyncio.run(_sandbox_database(database, dose_at=ahead - timedelta(days=1)))
     csv = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "csv")
-    assert csv.returncode == 0, csv.stderr
     assert "reminders_delivered,,1\n" in csv.stdout
     assert "doses_taken,,1\n" in csv.stdout
     assert "dose_adherence_rate,,1.00\n" in csv.stdout
-    assert csv.stderr.startswith("sandbox.db: its clock is ahead (time travel)")
     page = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "html")
     assert page.returncode == 0, page.stderr
     assert "Promemoria: consegnati 100% (1 su 1)" in page.stdout  # /stats's own line
