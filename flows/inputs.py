@@ -90,8 +90,9 @@ async def _choose(turn: Turn, flow: Flow, step: Step, spec: Choose, value: str) 
     if value not in allowed:
         await show_step(turn, flow, step, notice=turn.t("menu.expired"))
         return
-    store(turn, **{spec.key: value, f"{INTERNAL}{spec.key}_label": allowed[value]})
     option = next((o for o in spec.options if o.value == value), None)
+    label = turn.t(option.summary) if option is not None and option.summary else allowed[value]
+    store(turn, **{spec.key: value, f"{INTERNAL}{spec.key}_label": label})
     if value.startswith(("@", "!")):
         await goto(turn, flow, value)  # a provider's option that leads somewhere
     elif option is not None and option.goto is not None:

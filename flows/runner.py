@@ -90,6 +90,9 @@ async def goto(turn: Turn, flow: Flow, target: str, *, notice: str | None = None
 
 
 async def advance(turn: Turn, flow: Flow, step: Step) -> None:
+    if step.next is not None and step.next.startswith("!"):
+        await turn.desk.registry.actions[step.next[1:]](turn)  # the action picks the next step
+        return
     target = _following(flow, step, answers(turn))
     if target is None:
         await complete(turn, flow)
@@ -198,7 +201,7 @@ async def show_step(turn: Turn, flow: Flow, step: Step, *, notice: str | None = 
     elif isinstance(spec, Typed):
         rows.extend((turn.button(o.label, f"q:{o.value}"),) for o in spec.quick)
         if spec.optional:
-            rows.append((turn.button("button.skip", "k"),))
+            rows.append((turn.button(spec.skip_label, "k"),))
     elif isinstance(spec, Files):
         count = len(answers(turn).get(spec.key) or [])
         if count:

@@ -63,7 +63,7 @@ def public_answers(turn: Turn, flow: Flow) -> dict[str, Any]:
         if isinstance(spec, Choose):
             option = next((o for o in spec.options if o.value == value), None)
             if option is not None:
-                line["value_key"] = option.label
+                line["value_key"] = option.summary or option.label
             else:
                 line["value"] = str(given.get(f"{INTERNAL}{spec.key}_label", value))
         elif isinstance(spec, Files):

@@ -125,7 +125,9 @@ def test_every_name_a_step_uses_exists(flow: Flow, step: Step) -> None:
     if isinstance(spec, Typed):
         assert spec.validator in VALIDATORS
     ids = [s.id for s in flow.steps]
-    if step.next is not None:
+    if step.next is not None and step.next.startswith("!"):
+        assert step.next[1:] in REGISTRY.actions, f"{step.next}: no such action"
+    elif step.next is not None:
         assert step.next in ids
     if step.only_if is not None:
         key, values = step.only_if
