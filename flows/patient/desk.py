@@ -30,7 +30,7 @@ DEEP_LINKS = {
 # Screens whose position is not worth resuming: /start there simply starts over.
 NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "settings"}
 # Screens of buttons only where a written message still is not an answer to the practice.
-OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id, replies.NOT_WAITING.id}
+OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id}
 
 
 class PatientDesk:

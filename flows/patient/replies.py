@@ -68,6 +68,9 @@ async def on_message(turn: Turn) -> None:
         await runner.go_home(turn, notice=problem_text(turn, kept))
         return
     text, files = kept
+    if turn.conversation.flow == NOT_WAITING.id:
+        await _keep_more(turn, text, files)
+        return
     assert turn.patient is not None
     assert turn.patient.id is not None
     waiting = await turn.uow.requests.waiting_for_patient(patient_id=turn.patient.id)
@@ -112,6 +115,16 @@ async def offer_new_question(
     if text or files:
         keep.update({KEPT_TEXT: text or "", KEPT_FILES: list(files or [])})
     await runner.start_flow(turn, NOT_WAITING.id, keep=keep)
+
+
+async def _keep_more(turn: Turn, text: str, files: list[dict[str, Any]]) -> None:
+    """More written after hearing the request no longer waits: kept with the rest, for the
+    new Domanda on offer."""
+    given = answers(turn)
+    earlier = str(given.get(KEPT_TEXT) or "")
+    joined = "\n".join(part for part in (earlier, text) if part)[: ANSWER_TEXT.max_length]
+    everything = [*(given.get(KEPT_FILES) or []), *files]
+    await offer_new_question(turn, int(given.get(REQUEST) or 0), text=joined, files=everything)
 
 
 async def not_waiting_prompt(turn: Turn) -> str:
