@@ -238,6 +238,7 @@ async def test_a_real_reminder_a_minute_ahead(live: Live) -> None:
 
 
 async def test_blocking_the_bot_tells_staff(live: Live) -> None:
+    live.at(local(10))  # staff notices wait for the morning in quiet hours
     await live.patient(3071)
     await live.staff(3079)
     seq = await live.tg.chat_seq(3079)
