@@ -143,6 +143,7 @@ async def test_an_answer_typed_after_the_request_closed_becomes_a_new_question(
     assert "non è perso" in reply.content
     await maria.say("E la vitamina D")  # more words: kept with the rest
     assert "non è perso" in await maria.last_text()
+    await maria.photo(JPEG)  # and a photo of the box
     await maria.tap("Invia come nuova domanda")
     summary = await maria.last_text()
     assert "Sì, anche la cardioaspirina\nE la vitamina D" in summary
@@ -153,6 +154,8 @@ async def test_an_answer_typed_after_the_request_closed_becomes_a_new_question(
         (2, "question", "new"),
     ]
     assert requests[1].answers["text"] == "Sì, anche la cardioaspirina\nE la vitamina D"
+    [photo] = await patient_files(app, 2)
+    assert photo.kind == "photo"
     assert await answer_events(app, 1) == []
 
 
