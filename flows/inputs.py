@@ -66,7 +66,7 @@ async def on_input(turn: Turn, flow: Flow, step: Step) -> None:
     elif isinstance(event, FileIn) and isinstance(spec, Files):
         await _file(turn, flow, step, spec, event)
     elif isinstance(event, FileIn) and isinstance(spec, Typed) and spec.accept_files:
-        store(turn, **{spec.key: event.caption or "", f"{spec.key}_files": [_file_record(event)]})
+        store(turn, **{spec.key: event.caption or "", f"{spec.key}_files": [file_record(event)]})
         await advance(turn, flow, step)
     elif isinstance(event, ContactIn) and isinstance(spec, Contact):
         await _contact(turn, flow, step, spec, event)
@@ -155,12 +155,12 @@ async def _file(turn: Turn, flow: Flow, step: Step, spec: Files, event: FileIn) 
     if len(files) >= spec.max_files:
         await show_step(turn, flow, step, notice=turn.t("files.too_many", count=spec.max_files))
         return
-    files.append(_file_record(event))
+    files.append(file_record(event))
     store(turn, **{spec.key: files})
     await show_step(turn, flow, step)
 
 
-def _file_record(event: FileIn) -> dict[str, Any]:
+def file_record(event: FileIn) -> dict[str, Any]:
     return {
         "file_id": event.file_id,
         "file_unique_id": event.file_unique_id,

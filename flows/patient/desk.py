@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from flows import inputs, runner
-from flows.events import CommandIn, OtherIn
-from flows.patient import services
-from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
+from flows.declarations import Flow, Step
+from flows.events import CommandIn, FileIn, OtherIn, TextIn
+from flows.patient import replies, services
+from flows.patient.home import CANCEL_REQUEST, REQUEST, RESUME, answer_or_offer
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
 from flows.turn import Turn
 
@@ -28,6 +29,8 @@ DEEP_LINKS = {
 }
 # Screens whose position is not worth resuming: /start there simply starts over.
 NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "settings"}
+# Screens of buttons only where a written message still is not an answer to the practice.
+OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id}
 
 
 class PatientDesk:
@@ -66,7 +69,7 @@ class PatientDesk:
                 await runner.start_flow(turn, CANCEL_REQUEST.id, keep={REQUEST: request.id})
                 return
             if parts[2] == "a":
-                await runner.start_flow(turn, ANSWER.id, keep={REQUEST: request.id})
+                await answer_or_offer(turn, request.id or 0)
                 return
         command = turn.desk.registry.commands.get(parts[0])
         if command is not None:
@@ -78,6 +81,9 @@ class PatientDesk:
         if not await self._onboarded(turn):
             return
         position = runner.current(turn)
+        if isinstance(turn.event, TextIn | FileIn) and self._loose(position):
+            await replies.on_message(turn)
+            return
         if position is None:
             await runner.go_home(turn, notice=turn.t("hint.use_buttons"))
             return
@@ -118,6 +124,14 @@ class PatientDesk:
     def _let_flow_handle(turn: Turn) -> bool:
         """Onboarding flows are run by the runner like any other; the gate steps aside."""
         return True
+
+    @staticmethod
+    def _loose(position: tuple[Flow, Step] | None) -> bool:
+        """A message written at the menu or a screen of buttons only, not one a step reads."""
+        if position is None:
+            return True
+        flow = position[0]
+        return flow.id not in OWN_MESSAGES and not replies.takes_text(flow)
 
     def _mid_flow(self, turn: Turn) -> bool:
         return turn.conversation.flow not in NOT_RESUMABLE and runner.current(turn) is not None

@@ -23,6 +23,8 @@ from flows.validators import shown
 from storage.tables import Attachment, Patient, Request, RequestEvent
 
 CLOSED_KEY = "closed"  # practice setting staff can switch at run time
+# Files the patient sent before the flow began (an answer that became a new request).
+KEPT_FILES = f"{INTERNAL}kept_files"
 
 
 async def demand_refusal(turn: Turn) -> str | None:
@@ -85,6 +87,7 @@ def _files(flow: Flow, given: dict[str, Any]) -> list[dict[str, Any]]:
             found.extend(given.get(spec.key) or [])
         elif isinstance(spec, Typed) and spec.accept_files:
             found.extend(given.get(f"{spec.key}_files") or [])
+    found.extend(given.get(KEPT_FILES) or [])
     return found
 
 
