@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from flows import inputs, runner
-from flows.events import CommandIn, OtherIn
+from flows.events import CommandIn, OtherIn, TextIn
 from flows.patient import services
+from flows.patient.escape import escape, escape_word
 from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
+from flows.practice import practice_text
 from flows.turn import Turn
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -36,6 +38,12 @@ class PatientDesk:
         target = None
         if command.name == "start" and command.args and PAYLOAD.match(command.args):
             target = DEEP_LINKS.get(command.args.lower())
+        word = escape_word(command.name) if not command.args else None
+        position = runner.current(turn)
+        if word and position and position[0].id in (CONSENT.id, REGISTER.id):
+            # /menu, /help... while registering: the way out, not a fresh start of the form.
+            await escape(turn, *position, word)
+            return
         if not await self._onboarded(turn, after=target):
             return
         if command.name == "start" and target is None and self._mid_flow(turn):
@@ -84,6 +92,9 @@ class PatientDesk:
         if isinstance(turn.event, OtherIn):
             await runner.show_step(turn, *position, notice=turn.t("hint.unsupported"))
             return
+        if isinstance(turn.event, TextIn) and (word := escape_word(turn.event.text)):
+            await escape(turn, *position, word)
+            return
         await inputs.on_input(turn, *position)
 
     async def show_current(self, turn: Turn, notice: str | None = None) -> None:
@@ -110,7 +121,7 @@ class PatientDesk:
             await runner.start_flow(turn, REGISTER.id, notice=notice, keep=keep)
             return False
         if turn.patient is not None and turn.patient.verification == "blocked":
-            turn.say(turn.t("patient.blocked", phone=turn.desk.settings.practice_phone or "-"))
+            turn.say(practice_text(turn, "patient.blocked"))
             return False
         return True
 

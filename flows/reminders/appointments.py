@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flows.errors import NotFound
+from flows.practice import practice_text
 from flows.reminders import messages, outbox
 from flows.reminders.common import answer_on_tapped, expired, own_reminder, parse, tapped
 from flows.reminders.plans import checkbacks
@@ -49,8 +50,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         return
     deadline = visit.starts_at - timedelta(minutes=turn.desk.settings.cancel_notice_minutes)
     if turn.now > deadline:
-        phone = turn.desk.settings.practice_phone or "-"
-        turn.say(turn.t("appointment.too_late", when=when, phone=phone))
+        turn.say(practice_text(turn, "appointment.too_late", when=when))
         return
     if op == "n":
         sure = (
