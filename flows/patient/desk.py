@@ -8,7 +8,7 @@ import re
 from flows import inputs, runner
 from flows.events import CommandIn, OtherIn, TextIn
 from flows.patient import services
-from flows.patient.escape import escape, escape_word
+from flows.patient.escape import BACK, CANCEL, HELP, escape, escape_word
 from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
 from flows.practice import practice_text
@@ -46,12 +46,15 @@ class PatientDesk:
             return
         if not await self._onboarded(turn, after=target):
             return
+        if word in (HELP, BACK, CANCEL) and position is not None:
+            await escape(turn, *position, word)
+            return
         if command.name == "start" and target is None and self._mid_flow(turn):
             await self._offer_resume(turn)
         elif target is not None and target in turn.desk.registry.flows:
             await runner.start_flow(turn, target)
         else:
-            # /menu, /help, unknown commands and staff commands alike: the menu, nothing else.
+            # /menu, unknown commands and staff commands alike: the menu, nothing else.
             await runner.go_home(turn)
 
     async def on_tap(self, turn: Turn, code: str) -> None:
