@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flows import runner
 from flows.calendar import OpeningHours
+from flows.dates import day_and_time
 from flows.practice import practice_text
 from flows.registry import Registry
 from flows.turn import Turn
@@ -26,19 +27,30 @@ def _kind(turn: Turn) -> str | None:
     return position[0].kind if position is not None else None
 
 
-def _is_open(turn: Turn) -> bool:
+def _closed_until(turn: Turn) -> str | None:
+    """None while the practice is open; else when it opens again, as a patient reads it."""
     settings = turn.desk.settings
     hours = OpeningHours.parse(settings.opening_hours)
-    return hours.is_open(turn.now, tz=settings.tz, extra_closed_days=settings.extra_closed_days)
+    closed = settings.extra_closed_days
+    if hours.is_open(turn.now, tz=settings.tz, extra_closed_days=closed):
+        return None
+    try:
+        opening = hours.next_opening(turn.now, tz=settings.tz, extra_closed_days=closed)
+    except LookupError:
+        return ""
+    return day_and_time(opening, tz=settings.tz, lang=turn.lang)
 
 
 def urgent_advice(turn: Turn, kind: str | None) -> str:
     """Whom to call today when it is urgent but not an emergency, at this hour."""
     lines = [turn.t("urgent.today.title")]
-    if _is_open(turn):
+    reopens = _closed_until(turn)
+    if reopens is None:
         lines.append(practice_text(turn, "urgent.today.open"))
     else:
         lines.append(turn.t("urgent.today.closed"))
+        if reopens:
+            lines.append(turn.t("urgent.today.reopens", when=reopens))
     if kind in PHARMACY_KINDS:
         lines.append(turn.t("urgent.today.pharmacist"))
     lines.append(turn.t("urgent.today.worse"))

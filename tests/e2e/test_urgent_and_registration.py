@@ -110,6 +110,7 @@ async def test_urgent_today_while_closed_calls_116117(
     await maria.tap("Urgente ma non grave")
     advice = await maria.last()
     assert "116117" in advice.content
+    assert "Lo studio riapre mer 2 dic, 08:30" in advice.content
     assert PHONE not in advice.content
     assert "farmacista" not in advice.content  # a certificate: no pharmacist to ask
     assert any("Menu" in b for b in advice.buttons)
