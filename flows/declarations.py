@@ -106,6 +106,8 @@ class Flow:
     title: str | None = None  # catalog key
     urgency_gate: bool = False
     needs_patient: bool = True
+    # Action run when the person cancels, or goes back from the first step; None: the menu.
+    cancelled: str | None = None
     params: dict[str, str] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step:

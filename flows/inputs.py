@@ -130,7 +130,8 @@ def _quick_text(turn: Turn, spec: Typed, value: str) -> str:
 
 
 async def _typed(turn: Turn, flow: Flow, step: Step, spec: Typed, raw: str) -> None:
-    result = check(raw, spec, today=turn.now.astimezone(turn.desk.settings.tz).date())
+    today = turn.now.astimezone(turn.desk.settings.tz).date()
+    result = check(raw, spec, today=today, given=answers(turn))
     if isinstance(result, Problem):
         await show_step(turn, flow, step, notice=problem_text(turn, result))
         return

@@ -122,7 +122,7 @@ def _forget_skipped(turn: Turn, flow: Flow) -> None:
 async def back(turn: Turn, flow: Flow) -> None:
     trail = list(turn.conversation.trail or [])
     if not trail:
-        await go_home(turn)
+        await leave(turn, flow)
         return
     previous = trail.pop()
     turn.conversation.trail = trail
@@ -131,7 +131,19 @@ async def back(turn: Turn, flow: Flow) -> None:
 
 
 async def cancel(turn: Turn) -> None:
+    position = current(turn)
+    if position is not None and position[0].cancelled is not None:
+        await turn.desk.registry.actions[position[0].cancelled](turn)
+        return
     await go_home(turn, notice=turn.t("flow.cancelled"))
+
+
+async def leave(turn: Turn, flow: Flow) -> None:
+    """Out of the flow from its first step: where its own cancel leads, else the menu."""
+    if flow.cancelled is not None:
+        await turn.desk.registry.actions[flow.cancelled](turn)
+    else:
+        await go_home(turn)
 
 
 async def _enter(turn: Turn, flow: Flow, step: Step, *, notice: str | None = None) -> None:

@@ -9,8 +9,10 @@ from flows import inputs, runner
 from flows.declarations import Flow, Step
 from flows.events import CommandIn, FileIn, OtherIn, TextIn
 from flows.patient import replies, services
+from flows.patient.escape import BACK, CANCEL, HELP, escape, escape_word
 from flows.patient.home import CANCEL_REQUEST, REQUEST, RESUME, answer_or_offer
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
+from flows.practice import practice_text
 from flows.turn import Turn
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -39,14 +41,23 @@ class PatientDesk:
         target = None
         if command.name == "start" and command.args and PAYLOAD.match(command.args):
             target = DEEP_LINKS.get(command.args.lower())
+        word = escape_word(command.name) if not command.args else None
+        position = runner.current(turn)
+        if word and position and position[0].id in (CONSENT.id, REGISTER.id):
+            # /menu, /help... while registering: the way out, not a fresh start of the form.
+            await escape(turn, *position, word)
+            return
         if not await self._onboarded(turn, after=target):
+            return
+        if word in (HELP, BACK, CANCEL) and position is not None:
+            await escape(turn, *position, word)
             return
         if command.name == "start" and target is None and self._mid_flow(turn):
             await self._offer_resume(turn)
         elif target is not None and target in turn.desk.registry.flows:
             await runner.start_flow(turn, target)
         else:
-            # /menu, /help, unknown commands and staff commands alike: the menu, nothing else.
+            # /menu, unknown commands and staff commands alike: the menu, nothing else.
             await runner.go_home(turn)
 
     async def on_tap(self, turn: Turn, code: str) -> None:
@@ -81,6 +92,13 @@ class PatientDesk:
         if not await self._onboarded(turn):
             return
         position = runner.current(turn)
+        # A way out typed (menu, annulla, aiuto…) is never taken as an answer to the practice.
+        if isinstance(turn.event, TextIn) and (word := escape_word(turn.event.text)):
+            if position is None:
+                await runner.go_home(turn)
+            else:
+                await escape(turn, *position, word)
+            return
         if isinstance(turn.event, TextIn | FileIn) and self._loose(position):
             await replies.on_message(turn)
             return
@@ -116,7 +134,7 @@ class PatientDesk:
             await runner.start_flow(turn, REGISTER.id, notice=notice, keep=keep)
             return False
         if turn.patient is not None and turn.patient.verification == "blocked":
-            turn.say(turn.t("patient.blocked", phone=turn.desk.settings.practice_phone or "-"))
+            turn.say(practice_text(turn, "patient.blocked"))
             return False
         return True
 

@@ -307,11 +307,6 @@ async def resume_continue(turn: Turn) -> None:
     await show_current(turn)
 
 
-async def urgent(turn: Turn) -> None:
-    """Urgent things do not belong here: numbers to call, and nothing is filed."""
-    await go_home(turn, notice=turn.t("emergency.urgent"))
-
-
 async def go_home_action(turn: Turn) -> None:
     await go_home(turn)
 
@@ -344,7 +339,6 @@ def registry() -> Registry:
         set_language=set_language,
         withdraw_consent=withdraw_consent,
         resume_continue=resume_continue,
-        urgent=urgent,
     )
     result.merge(replies.registry())
     return result

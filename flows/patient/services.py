@@ -15,6 +15,7 @@ from flows.declarations import Choose, Files, Flow, Summary, Typed
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, Actor, State, move
 from flows.patient.cards import card_buttons, card_text, card_update
+from flows.practice import practice_text
 from flows.reply import Anchor, Outgoing
 from flows.runner import INTERNAL, answers
 from flows.staff.notify import notify
@@ -34,7 +35,7 @@ async def demand_refusal(turn: Turn) -> str | None:
     if patient is None or patient.registered_at is None:
         return turn.t("onboarding.needed")
     if patient.verification == "blocked":
-        return turn.t("patient.blocked", phone=settings.practice_phone or "-")
+        return practice_text(turn, "patient.blocked")
     closed = await turn.uow.settings.get(key=CLOSED_KEY, default=None)
     if settings.closed or (isinstance(closed, dict) and closed.get("on")):
         message = (closed or {}).get("message") if isinstance(closed, dict) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flows.errors import NotFound
+from flows.practice import practice_text
 from flows.reminders import messages, outbox
 from flows.reminders.common import (
     answer_on_tapped,
@@ -56,8 +57,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         return
     deadline = visit.starts_at - timedelta(minutes=turn.desk.settings.cancel_notice_minutes)
     if turn.now > deadline:
-        phone = turn.desk.settings.practice_phone or "-"
-        text = turn.t("appointment.too_late", when=when, phone=phone)
+        text = practice_text(turn, "appointment.too_late", when=when)
         turn.say(text, buttons=((home_button(turn),),))
         return
     if op == "n":

@@ -64,7 +64,7 @@ async def test_urgent_creates_nothing(
 ) -> None:
     maria = await registered(504)
     await maria.tap("Domanda")
-    await maria.tap("Sì, è urgente")
+    await maria.tap("Emergenza")
     assert "112" in maria.last().text
     async with app.database.uow() as uow:
         assert (await uow.session.exec(select(Request))).all() == []
