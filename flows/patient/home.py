@@ -312,7 +312,9 @@ async def go_home_action(turn: Turn) -> None:
 
 
 async def go_home_button(turn: Turn, _args: list[str]) -> None:
-    """«🏠 Menu» on a pushed message (a reminder answered, for one)."""
+    """«🏠 Menu» on a pushed message (a reminder answered, the urgent advice): a new menu below
+    it, so what the message said stays readable."""
+    turn.tapped_message_id = None
     await go_home(turn)
 
 

@@ -14,10 +14,9 @@ from flows.calendar import OpeningHours
 from flows.dates import day_and_time
 from flows.practice import practice_text
 from flows.registry import Registry
+from flows.reminders.common import home_button
 from flows.turn import Turn
 
-# Global code of the advice's button: a new menu, below the advice (which stays readable).
-MENU_CODE = "H"
 # Request kinds for which a pharmacist can help at once (an urgent supply of a medicine).
 PHARMACY_KINDS = frozenset({"prescription"})
 
@@ -61,7 +60,7 @@ def urgent_advice(turn: Turn, kind: str | None) -> str:
 async def _advise(turn: Turn, text: str) -> None:
     # The tapped question becomes the menu again; the advice goes below it, last.
     await runner.go_home(turn)
-    turn.say(text, buttons=((turn.action_button(turn.t("button.menu"), MENU_CODE),),))
+    turn.say(text, buttons=((home_button(turn),),))
 
 
 async def emergency(turn: Turn) -> None:
@@ -72,13 +71,7 @@ async def urgent_today(turn: Turn) -> None:
     await _advise(turn, urgent_advice(turn, _kind(turn)))
 
 
-async def menu_below(turn: Turn, _args: list[str]) -> None:
-    turn.tapped_message_id = None
-    await runner.go_home(turn)
-
-
 def registry() -> Registry:
     result = Registry()
     result.actions.update(emergency=emergency, urgent_today=urgent_today)
-    result.commands[MENU_CODE] = menu_below
     return result
