@@ -10,7 +10,7 @@ from flows.kinds.prescription import PRESCRIPTION
 from flows.kinds.question import QUESTION
 from flows.kinds.reports import REPORTS
 from flows.kinds.visit import VISIT
-from flows.patient import home, onboarding
+from flows.patient import home, onboarding, urgency
 from flows.privacy import screens as privacy
 from flows.registry import Registry
 from flows.reminders import registry as reminders_registry
@@ -24,6 +24,7 @@ def build_registry() -> Registry:
     registry = Registry()
     registry.merge(onboarding.registry())
     registry.merge(home.registry())
+    registry.merge(urgency.registry())
     registry.merge(privacy.registry())  # issue 8: export and erasure
     registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
     registry.merge(reminders_registry())  # issue 5: therapy reminders and follow-up

@@ -26,6 +26,19 @@ def _national_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("IT", years=year))
 
 
+HOLIDAY_LANGUAGES = {"it": "it_IT", "en": "en_US"}
+
+
+@functools.cache
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.country_holidays("IT", years=year, language=language).items())
+
+
+def holiday_name(day: date, lang: str = "it") -> str | None:
+    """The national public holiday on `day`, by its name in `lang`, or None on other days."""
+    return _holiday_names(day.year, HOLIDAY_LANGUAGES.get(lang, "it_IT")).get(day)
+
+
 def _is_holiday(day: date, closed: frozenset[date]) -> bool:
     return day in closed or day in _national_holidays(day.year)
 

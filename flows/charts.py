@@ -1,11 +1,16 @@
-"""Charts staff would rather look at than read, rendered off-screen to PNG bytes."""
+"""Charts staff would rather look at than read, rendered off-screen to PNG bytes.
+
+Counts are whole numbers on their axis; legends sit below the plots, so they never hide a bar;
+times are told as a GP says them ("half within", "9 in 10 within"), not as percentiles."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from flows.lifecycle import State
 from flows.stats import Stats
@@ -42,8 +47,9 @@ def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
             )
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     left.set_title(text("chart.by_kind"))
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
     if any(bottoms):
-        left.legend(fontsize=7, loc="upper right")
+        _legend_below(left, columns=3)
     left.tick_params(axis="x", labelsize=8, rotation=20)
     names = [text("chart.first_response"), text("chart.to_close")]
     medians = [stats.first_response_median or 0, stats.close_median or 0]
@@ -56,13 +62,29 @@ def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
         color="#4c78a8",
         label=text("chart.median"),
     )
-    right.bar([p + 0.2 for p in positions], p90s, width=0.4, color="#f58518", label="p90")
+    right.bar(
+        [p + 0.2 for p in positions],
+        p90s,
+        width=0.4,
+        color="#f58518",
+        label=text("chart.p90"),
+    )
     right.set_xticks(list(positions), names, fontsize=8)
     right.set_ylabel(text("chart.hours"))
     right.set_title(text("chart.times"))
-    right.legend(fontsize=7)
+    _legend_below(right, columns=1)
     figure.suptitle(text("chart.title"))
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _legend_below(axes: Axes, *, columns: int) -> None:
+    axes.legend(
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncol=columns,
+        frameon=False,
+    )

@@ -2,7 +2,8 @@
 
 A flow is a tuple of steps; the first is the entry. A step shows a prompt (a catalog key), takes
 one kind of input, stores it under `key` and moves to `next` (or the following step). An option's
-`goto` can name a step of the same flow, another flow (``@flow``) or an action (``!action``).
+`goto` can name a step of the same flow, another flow (``@flow``) or an action (``!action``); a
+step's `next` can name an action too, which then decides where the answer leads.
 `only_if` skips a step unless an earlier answer has one of the given values; the answers of skipped
 steps are not filed. Nothing here runs: the engine interprets these values, and tests walk them.
 """
@@ -17,6 +18,8 @@ class Option:
     value: str
     label: str  # catalog key
     goto: str | None = None
+    # How the answer reads on the summary and the staff card, when not as the button says.
+    summary: str | None = None
     # In a multiple choice: an answer on its own ("any day"), picked alone and moving on at once.
     exclusive: bool = False
 
@@ -49,6 +52,7 @@ class Typed:
     max_value: int | None = None
     quick: tuple[Option, ...] = ()
     optional: bool = False
+    skip_label: str = "button.skip"  # catalog key of the button that leaves it empty
     accept_files: bool = False  # a photo or PDF is also an answer (kept under `<key>_files`)
 
 
@@ -102,6 +106,8 @@ class Flow:
     title: str | None = None  # catalog key
     urgency_gate: bool = False
     needs_patient: bool = True
+    # Action run when the person cancels, or goes back from the first step; None: the menu.
+    cancelled: str | None = None
     params: dict[str, str] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step:

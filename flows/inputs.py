@@ -66,7 +66,7 @@ async def on_input(turn: Turn, flow: Flow, step: Step) -> None:
     elif isinstance(event, FileIn) and isinstance(spec, Files):
         await _file(turn, flow, step, spec, event)
     elif isinstance(event, FileIn) and isinstance(spec, Typed) and spec.accept_files:
-        store(turn, **{spec.key: event.caption or "", f"{spec.key}_files": [_file_record(event)]})
+        store(turn, **{spec.key: event.caption or "", f"{spec.key}_files": [file_record(event)]})
         await advance(turn, flow, step)
     elif isinstance(event, ContactIn) and isinstance(spec, Contact):
         await _contact(turn, flow, step, spec, event)
@@ -90,8 +90,9 @@ async def _choose(turn: Turn, flow: Flow, step: Step, spec: Choose, value: str) 
     if value not in allowed:
         await show_step(turn, flow, step, notice=turn.t("menu.expired"))
         return
-    store(turn, **{spec.key: value, f"{INTERNAL}{spec.key}_label": allowed[value]})
     option = next((o for o in spec.options if o.value == value), None)
+    label = turn.t(option.summary) if option is not None and option.summary else allowed[value]
+    store(turn, **{spec.key: value, f"{INTERNAL}{spec.key}_label": label})
     if value.startswith(("@", "!")):
         await goto(turn, flow, value)  # a provider's option that leads somewhere
     elif option is not None and option.goto is not None:
@@ -129,7 +130,8 @@ def _quick_text(turn: Turn, spec: Typed, value: str) -> str:
 
 
 async def _typed(turn: Turn, flow: Flow, step: Step, spec: Typed, raw: str) -> None:
-    result = check(raw, spec, today=turn.now.astimezone(turn.desk.settings.tz).date())
+    today = turn.now.astimezone(turn.desk.settings.tz).date()
+    result = check(raw, spec, today=today, given=answers(turn))
     if isinstance(result, Problem):
         await show_step(turn, flow, step, notice=problem_text(turn, result))
         return
@@ -154,12 +156,12 @@ async def _file(turn: Turn, flow: Flow, step: Step, spec: Files, event: FileIn) 
     if len(files) >= spec.max_files:
         await show_step(turn, flow, step, notice=turn.t("files.too_many", count=spec.max_files))
         return
-    files.append(_file_record(event))
+    files.append(file_record(event))
     store(turn, **{spec.key: files})
     await show_step(turn, flow, step)
 
 
-def _file_record(event: FileIn) -> dict[str, Any]:
+def file_record(event: FileIn) -> dict[str, Any]:
     return {
         "file_id": event.file_id,
         "file_unique_id": event.file_unique_id,

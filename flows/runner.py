@@ -90,6 +90,9 @@ async def goto(turn: Turn, flow: Flow, target: str, *, notice: str | None = None
 
 
 async def advance(turn: Turn, flow: Flow, step: Step) -> None:
+    if step.next is not None and step.next.startswith("!"):
+        await turn.desk.registry.actions[step.next[1:]](turn)  # the action picks the next step
+        return
     target = _following(flow, step, answers(turn))
     if target is None:
         await complete(turn, flow)
@@ -119,7 +122,7 @@ def _forget_skipped(turn: Turn, flow: Flow) -> None:
 async def back(turn: Turn, flow: Flow) -> None:
     trail = list(turn.conversation.trail or [])
     if not trail:
-        await go_home(turn)
+        await leave(turn, flow)
         return
     previous = trail.pop()
     turn.conversation.trail = trail
@@ -128,7 +131,19 @@ async def back(turn: Turn, flow: Flow) -> None:
 
 
 async def cancel(turn: Turn) -> None:
+    position = current(turn)
+    if position is not None and position[0].cancelled is not None:
+        await turn.desk.registry.actions[position[0].cancelled](turn)
+        return
     await go_home(turn, notice=turn.t("flow.cancelled"))
+
+
+async def leave(turn: Turn, flow: Flow) -> None:
+    """Out of the flow from its first step: where its own cancel leads, else the menu."""
+    if flow.cancelled is not None:
+        await turn.desk.registry.actions[flow.cancelled](turn)
+    else:
+        await go_home(turn)
 
 
 async def _enter(turn: Turn, flow: Flow, step: Step, *, notice: str | None = None) -> None:
@@ -198,7 +213,7 @@ async def show_step(turn: Turn, flow: Flow, step: Step, *, notice: str | None = 
     elif isinstance(spec, Typed):
         rows.extend((turn.button(o.label, f"q:{o.value}"),) for o in spec.quick)
         if spec.optional:
-            rows.append((turn.button("button.skip", "k"),))
+            rows.append((turn.button(spec.skip_label, "k"),))
     elif isinstance(spec, Files):
         count = len(answers(turn).get(spec.key) or [])
         if count:

@@ -96,6 +96,7 @@ class Settings(BaseSettings):
 
     practice_name: str = "Studio medico"
     practice_phone: str = ""
+    practice_address: str = ""  # shown on appointment reminders; empty: not shown
     opening_hours: str = "mon-fri 08:30-12:30,15:00-18:00"
     answer_working_days: int = Field(default=2, ge=1, le=30)
     default_language: Literal["it", "en"] = "it"

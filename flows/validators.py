@@ -6,7 +6,7 @@ into what a person reads on a summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -84,14 +84,42 @@ VALIDATORS: dict[str, Checker] = {
     "time": _time,
     "number": _number,
 }
-REASON_KEYS = (*v.REASON_KEYS, "invalid.number.format", "invalid.number.range")
+REASON_KEYS = (
+    *v.REASON_KEYS,
+    "invalid.number.format",
+    "invalid.number.range",
+    "invalid.fiscal_code.birth_date",
+)
+# A value checked against the answers given before it (stored values, as `check` returns them).
+CrossCheck = Callable[[Any, Mapping[str, Any]], Problem | None]
 
 
-def check(raw: str, spec: Typed, *, today: date) -> Any | Problem:
-    """The stored value, or a Problem to show."""
+def _fiscal_code_agrees(code: Any, given: Mapping[str, Any]) -> Problem | None:
+    """The code must encode the date of birth typed at the step before (the sex it encodes is
+    not asked, so a man's or a woman's day both fit)."""
+    try:
+        birth = date.fromisoformat(str(given["birth_date"]))
+    except (KeyError, ValueError):
+        return None
+    if v.fiscal_code_matches(str(code), birth_date=birth):
+        return None
+    return Problem("invalid.fiscal_code.birth_date", {"birth": birth.strftime("%d/%m/%Y")}, None)
+
+
+CROSS_CHECKS: dict[str, CrossCheck] = {"fiscal_code": _fiscal_code_agrees}
+
+
+def check(
+    raw: str, spec: Typed, *, today: date, given: Mapping[str, Any] | None = None
+) -> Any | Problem:
+    """The stored value, or a Problem to show. `given`: the answers so far, for the values
+    that must agree with them."""
     result = VALIDATORS[spec.validator](raw, spec, today)
     if isinstance(result, v.Invalid):
         return Problem(result.reason, dict(result.params), result.example)
+    cross = CROSS_CHECKS.get(spec.validator)
+    if cross is not None and given is not None and (problem := cross(result.value, given)):
+        return problem
     value = result.value
     if isinstance(value, date):
         return value.isoformat()

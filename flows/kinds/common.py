@@ -17,8 +17,9 @@ URGENCY = Step(
     input=Choose(
         key="urgent",
         options=(
+            Option("emergency", "urgency.emergency", goto="!emergency"),
+            Option("today", "urgency.today", goto="!urgent_today"),
             Option("no", "urgency.no"),
-            Option("yes", "urgency.yes", goto="!urgent"),
         ),
     ),
 )

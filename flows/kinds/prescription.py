@@ -1,5 +1,9 @@
 """Ricetta: repeat a medicine the patient already takes, or ask for a new one; then how to get it.
 
+A repeat stays a repeat even when nothing is saved for the patient: they type the name, and the
+summary and the staff card still say "repeat". A name typed with its dose ("Ramipril 5 mg") is not
+asked for the dose again.
+
 The repeat list is the patient's active therapies plus the medicines of their last prescription
 requests. Button data cannot carry a medicine's name (64 bytes), so options are ``t<therapy id>``
 and ``r<request id>``; the name travels as the option's label, which the summary files.
@@ -7,6 +11,7 @@ and ``r<request id>``; the name travels as the option's label, which the summary
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlmodel import col, select
@@ -19,10 +24,14 @@ from storage.tables import Request, Therapy
 
 PROVIDER = "prescription_saved"
 REPEAT = "prescription_repeat"
+NAMED = "prescription_named"
 MEDICINE_LABEL = "prescription.label.medicine"
 DOSE_LABEL = "prescription.label.dose"
 NEW_LABEL = "prescription.what.new"
+REPEATED_LABEL = "prescription.what.repeated"
 PAST_REQUESTS = 5
+# A strength written with the name: a number, then a unit of dose (5 mg, 2,5 mg, 100 UI, 1%).
+DOSE_IN_NAME = re.compile(r"\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ml|g|ui|u\.i\.|%)(?![a-z])", re.I)
 
 FLOW = request_flow(
     "prescription",
@@ -32,7 +41,12 @@ FLOW = request_flow(
         input=Choose(
             key="what",
             options=(
-                Option("repeat", "prescription.what.repeat", goto=f"!{REPEAT}"),
+                Option(
+                    "repeat",
+                    "prescription.what.repeat",
+                    goto=f"!{REPEAT}",
+                    summary=REPEATED_LABEL,
+                ),
                 Option("new", NEW_LABEL, goto="medicine"),
             ),
         ),
@@ -50,14 +64,15 @@ FLOW = request_flow(
         "medicine",
         prompt="prescription.medicine",
         input=Typed("medicine", max_length=80),
-        only_if=("what", ("new",)),
+        next=f"!{NAMED}",
+        only_if=("what", ("new", "repeat")),
         summary_label=MEDICINE_LABEL,
     ),
     Step(
         "dose",
         prompt="prescription.dose",
         input=Typed("dose", max_length=80, optional=True),
-        only_if=("what", ("new",)),
+        only_if=("what", ("new", "repeat")),
         summary_label=DOSE_LABEL,
     ),
     Step(
@@ -141,15 +156,43 @@ def _named(medicine: str, dose: str | None) -> str:
 
 
 async def repeat(turn: Turn) -> None:
-    """Repeat: the saved list, or, when there is nothing saved, straight to a new medicine."""
+    """Repeat: the saved list, or, when there is nothing saved, the name typed; a repeat still."""
     position = runner.current(turn)
     assert position is not None
     flow, _ = position
-    if await saved_medicines(turn, flow.step("saved")):
+    saved = bool(await saved_medicines(turn, flow.step("saved")))
+    # Only one way to name the medicine is filed: drop what an earlier branch left behind.
+    dropped = ("medicine", "dose") if saved else ("saved", f"{runner.INTERNAL}saved_label")
+    given = {k: v for k, v in runner.answers(turn).items() if k not in dropped}
+    turn.conversation.answers = {
+        **given,
+        "what": "repeat",
+        f"{runner.INTERNAL}what_label": turn.t(REPEATED_LABEL),
+    }
+    if saved:
         await runner.goto(turn, flow, "saved")
         return
-    runner.store(turn, what="new", **{f"{runner.INTERNAL}what_label": turn.t(NEW_LABEL)})
     await runner.goto(turn, flow, "medicine", notice=turn.t("prescription.nothing_saved"))
 
 
-PRESCRIPTION = RequestKind(FLOW, providers={PROVIDER: saved_medicines}, actions={REPEAT: repeat})
+def carries_dose(name: str) -> bool:
+    """Whether a typed medicine name already says its strength ("Ramipril 5 mg")."""
+    return DOSE_IN_NAME.search(name) is not None
+
+
+async def named(turn: Turn) -> None:
+    """After the name: the dose, unless the name already carries it."""
+    position = runner.current(turn)
+    assert position is not None
+    flow, _ = position
+    given = runner.answers(turn)
+    if carries_dose(str(given.get("medicine") or "")):
+        turn.conversation.answers = {k: v for k, v in given.items() if k != "dose"}
+        await runner.goto(turn, flow, "boxes")
+        return
+    await runner.goto(turn, flow, "dose")
+
+
+PRESCRIPTION = RequestKind(
+    FLOW, providers={PROVIDER: saved_medicines}, actions={REPEAT: repeat, NAMED: named}
+)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 from flows import inputs, runner
-from flows.events import CommandIn, OtherIn
-from flows.patient import services
-from flows.patient.home import ANSWER, CANCEL_REQUEST, REQUEST, RESUME
+from flows.declarations import Flow, Step
+from flows.events import CommandIn, FileIn, OtherIn, TextIn
+from flows.patient import replies, services
+from flows.patient.escape import BACK, CANCEL, HELP, escape, escape_word
+from flows.patient.home import CANCEL_REQUEST, REQUEST, RESUME, answer_or_offer
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
+from flows.practice import practice_text
 from flows.turn import Turn
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -28,6 +31,8 @@ DEEP_LINKS = {
 }
 # Screens whose position is not worth resuming: /start there simply starts over.
 NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "settings"}
+# Screens of buttons only where a written message still is not an answer to the practice.
+OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id}
 
 
 class PatientDesk:
@@ -36,14 +41,23 @@ class PatientDesk:
         target = None
         if command.name == "start" and command.args and PAYLOAD.match(command.args):
             target = DEEP_LINKS.get(command.args.lower())
+        word = escape_word(command.name) if not command.args else None
+        position = runner.current(turn)
+        if word and position and position[0].id in (CONSENT.id, REGISTER.id):
+            # /menu, /help... while registering: the way out, not a fresh start of the form.
+            await escape(turn, *position, word)
+            return
         if not await self._onboarded(turn, after=target):
+            return
+        if word in (HELP, BACK, CANCEL) and position is not None:
+            await escape(turn, *position, word)
             return
         if command.name == "start" and target is None and self._mid_flow(turn):
             await self._offer_resume(turn)
         elif target is not None and target in turn.desk.registry.flows:
             await runner.start_flow(turn, target)
         else:
-            # /menu, /help, unknown commands and staff commands alike: the menu, nothing else.
+            # /menu, unknown commands and staff commands alike: the menu, nothing else.
             await runner.go_home(turn)
 
     async def on_tap(self, turn: Turn, code: str) -> None:
@@ -66,7 +80,7 @@ class PatientDesk:
                 await runner.start_flow(turn, CANCEL_REQUEST.id, keep={REQUEST: request.id})
                 return
             if parts[2] == "a":
-                await runner.start_flow(turn, ANSWER.id, keep={REQUEST: request.id})
+                await answer_or_offer(turn, request.id or 0)
                 return
         command = turn.desk.registry.commands.get(parts[0])
         if command is not None:
@@ -78,6 +92,16 @@ class PatientDesk:
         if not await self._onboarded(turn):
             return
         position = runner.current(turn)
+        # A way out typed (menu, annulla, aiuto…) is never taken as an answer to the practice.
+        if isinstance(turn.event, TextIn) and (word := escape_word(turn.event.text)):
+            if position is None:
+                await runner.go_home(turn)
+            else:
+                await escape(turn, *position, word)
+            return
+        if isinstance(turn.event, TextIn | FileIn) and self._loose(position):
+            await replies.on_message(turn)
+            return
         if position is None:
             await runner.go_home(turn, notice=turn.t("hint.use_buttons"))
             return
@@ -110,7 +134,7 @@ class PatientDesk:
             await runner.start_flow(turn, REGISTER.id, notice=notice, keep=keep)
             return False
         if turn.patient is not None and turn.patient.verification == "blocked":
-            turn.say(turn.t("patient.blocked", phone=turn.desk.settings.practice_phone or "-"))
+            turn.say(practice_text(turn, "patient.blocked"))
             return False
         return True
 
@@ -118,6 +142,14 @@ class PatientDesk:
     def _let_flow_handle(turn: Turn) -> bool:
         """Onboarding flows are run by the runner like any other; the gate steps aside."""
         return True
+
+    @staticmethod
+    def _loose(position: tuple[Flow, Step] | None) -> bool:
+        """A message written at the menu or a screen of buttons only, not one a step reads."""
+        if position is None:
+            return True
+        flow = position[0]
+        return flow.id not in OWN_MESSAGES and not replies.takes_text(flow)
 
     def _mid_flow(self, turn: Turn) -> bool:
         return turn.conversation.flow not in NOT_RESUMABLE and runner.current(turn) is not None

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flows.declarations import Choose, Flow, Option, Step, Typed
+from flows.declarations import Choose, Flow, Option, Step
 from flows.errors import NotFound
 from flows.lifecycle import State
-from flows.patient import services
+from flows.patient import replies, services
 from flows.privacy import screens as privacy
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
+from flows.staff.screens import answers_text
 from flows.turn import Turn
 
-REQUEST = f"{INTERNAL}request"  # the request a screen is about
+REQUEST = replies.REQUEST  # the request a screen is about
 
 HOME_FLOW = Flow(
     id=HOME,
@@ -133,7 +134,7 @@ ANSWER = Flow(
         Step(
             "text",
             "=answer_prompt",
-            Typed("text", validator="long_text", max_length=1000, accept_files=True),
+            replies.ANSWER_TEXT,
             back=False,
         ),
     ),
@@ -197,10 +198,25 @@ async def _chosen(turn: Turn) -> int:
 
 
 async def request_detail(turn: Turn) -> str:
+    """The card, what the patient filed, and the practice's question while it waits."""
     request = await services.own_request(turn, await _chosen(turn))
     from flows.patient.cards import card_text
 
-    return card_text(turn.desk, request, turn.lang)
+    parts = [card_text(turn.desk, request, turn.lang)]
+    filed = answers_text(turn, request)
+    if filed:
+        parts.append("\n".join([turn.t("detail.answers"), *filed]))
+    if request.state == State.WAITING_PATIENT:
+        question = await _question(turn, request.id or 0)
+        if question:
+            parts.append(turn.t("detail.question", question=question))
+    return "\n\n".join(parts)
+
+
+async def _question(turn: Turn, number: int) -> str:
+    """The practice's latest question on request `number` ('' when none was written)."""
+    events = await turn.uow.requests.events(request_id=number)
+    return next((e.note for e in reversed(events) if e.action == "ask" and e.note), "")
 
 
 async def request_ops(turn: Turn, _step: Step) -> list[tuple[str, str]]:
@@ -220,10 +236,17 @@ async def cancel_prompt(turn: Turn) -> None:
 
 async def answer_prompt_action(turn: Turn) -> None:
     request = await services.own_request(turn, await _chosen(turn))
+    await answer_or_offer(turn, request.id or 0)
+
+
+async def answer_or_offer(turn: Turn, number: int) -> None:
+    """«Rispondi» tapped, on a card or a request's detail: the prompt while the request waits,
+    else a clear word that it no longer does, with a new Domanda instead."""
+    request = await services.own_request(turn, number)
     if request.state != State.WAITING_PATIENT:
-        await go_home(turn, notice=turn.t("answer.not_waiting", number=request.id))
+        await replies.offer_new_question(turn, number)
         return
-    await start_flow(turn, ANSWER.id, keep={REQUEST: request.id})
+    await start_flow(turn, ANSWER.id, keep={REQUEST: number})
 
 
 async def cancel_confirm(turn: Turn) -> str:
@@ -232,9 +255,7 @@ async def cancel_confirm(turn: Turn) -> str:
 
 async def answer_prompt(turn: Turn) -> str:
     number = await _chosen(turn)
-    events = await turn.uow.requests.events(request_id=number)
-    question = next((e.note for e in reversed(events) if e.action == "ask" and e.note), "")
-    return turn.t("answer.prompt", number=number, question=question)
+    return turn.t("answer.prompt", number=number, question=await _question(turn, number))
 
 
 async def do_cancel(turn: Turn) -> None:
@@ -245,10 +266,8 @@ async def do_cancel(turn: Turn) -> None:
 async def do_answer(turn: Turn) -> None:
     given = answers(turn)
     files = list(given.get("text_files") or [])
-    request = await services.answer_request(
-        turn, await _chosen(turn), text=str(given.get("text") or ""), files=files
-    )
-    await go_home(turn, notice=turn.t("answer.sent", number=request.id))
+    text = str(given.get("text") or "")
+    await replies.file_answer(turn, await _chosen(turn), text=text, files=files)
 
 
 async def set_language(turn: Turn) -> None:
@@ -288,12 +307,14 @@ async def resume_continue(turn: Turn) -> None:
     await show_current(turn)
 
 
-async def urgent(turn: Turn) -> None:
-    """Urgent things do not belong here: numbers to call, and nothing is filed."""
-    await go_home(turn, notice=turn.t("emergency.urgent"))
-
-
 async def go_home_action(turn: Turn) -> None:
+    await go_home(turn)
+
+
+async def go_home_button(turn: Turn, _args: list[str]) -> None:
+    """«🏠 Menu» on a pushed message (a reminder answered, the urgent advice): a new menu below
+    it, so what the message said stays readable."""
+    turn.tapped_message_id = None
     await go_home(turn)
 
 
@@ -310,6 +331,7 @@ def registry() -> Registry:
         privacy=privacy_prompt,
     )
     result.providers.update(my_requests=my_requests, request_ops=request_ops)
+    result.commands.update(H=go_home_button)
     result.actions.update(
         home=go_home_action,
         cancel_prompt=cancel_prompt,
@@ -319,6 +341,6 @@ def registry() -> Registry:
         set_language=set_language,
         withdraw_consent=withdraw_consent,
         resume_continue=resume_continue,
-        urgent=urgent,
     )
+    result.merge(replies.registry())
     return result

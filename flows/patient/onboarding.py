@@ -6,7 +6,9 @@ from datetime import date
 
 from flows.calendar import OpeningHours
 from flows.declarations import Choose, Contact, Flow, Option, Step, Summary, Typed
+from flows.practice import practice_text
 from flows.registry import Registry
+from flows.reply import Outgoing
 from flows.runner import INTERNAL, answers, go_home, show_step, start_flow
 from flows.turn import Turn
 from flows.validation import fiscal_code_matches
@@ -18,6 +20,7 @@ CONSENT = Flow(
     id="consent",
     needs_patient=False,
     complete="home",
+    cancelled="show_welcome",
     steps=(
         Step(
             "notice",
@@ -35,21 +38,22 @@ CONSENT = Flow(
     ),
 )
 
+# Cancel (the button, or «annulla» typed) leads back to the welcome: nothing is kept.
 REGISTER = Flow(
     id="register",
     complete="register",
+    cancelled="leave_registration",
     steps=(
         Step("first_name", "register.first_name", Typed("first_name", max_length=60),
-             summary_label="register.label.first_name", back=False, cancel=False),
+             summary_label="register.label.first_name", back=False),
         Step("last_name", "register.last_name", Typed("last_name", max_length=60),
-             summary_label="register.label.last_name", cancel=False),
+             summary_label="register.label.last_name"),
         Step("birth_date", "register.birth_date", Typed("birth_date", validator="birth_date"),
-             summary_label="register.label.birth_date", cancel=False),
+             summary_label="register.label.birth_date"),
         Step("fiscal_code", "register.fiscal_code", Typed("fiscal_code", validator="fiscal_code"),
-             summary_label="register.label.fiscal_code", cancel=False),
-        Step("phone", "register.phone", Contact("phone"),
-             summary_label="register.label.phone", cancel=False),
-        Step("confirm", "register.confirm", Summary(send_label="button.confirm"), cancel=False),
+             summary_label="register.label.fiscal_code"),
+        Step("phone", "register.phone", Contact("phone"), summary_label="register.label.phone"),
+        Step("confirm", "register.confirm", Summary(send_label="button.confirm")),
     ),
 )  # fmt: skip
 
@@ -82,8 +86,21 @@ async def welcome(turn: Turn) -> str:
     return "\n\n".join(parts)
 
 
+async def _keep_welcome(turn: Turn, answer_key: str) -> None:
+    """The welcome stays readable (the 112 notice, the privacy text) with the answer given;
+    the next screen comes below it as a new message."""
+    if turn.tapped_message_id is None:
+        return
+    text = f"{await welcome(turn)}\n\n{turn.t(answer_key)}"
+    turn.reply.add(
+        Outgoing(chat_id=turn.chat_id, text=text, edit_message_id=turn.tapped_message_id)
+    )
+    turn.tapped_message_id = None
+
+
 async def accept_consent(turn: Turn) -> None:
     settings = turn.desk.settings
+    await _keep_welcome(turn, "consent.answer.accepted")
     patient = turn.patient
     if patient is None:
         patient = await turn.uow.patients.add(
@@ -116,14 +133,35 @@ async def decline_consent(turn: Turn) -> None:
         turn.patient = patient
     patient.consent_declined_at = turn.now
     turn.uow.session.add(patient)
+    await _keep_welcome(turn, "consent.answer.declined")
     turn.conversation.flow = None
     turn.conversation.step = None
     turn.new_menu()
-    phone = turn.desk.settings.practice_phone or "-"
     turn.show(
-        turn.t("consent.declined", phone=phone),
+        practice_text(turn, "consent.declined"),
         ((turn.button("consent.changed_mind", "v:again"),),),
     )
+
+
+async def leave_registration(turn: Turn) -> None:
+    """Back to the welcome, as before Accetto: the answers typed so far are dropped and the
+    consent given for this registration is taken back, so the choice is offered again."""
+    patient = turn.patient
+    if patient is not None and patient.registered_at is None:
+        patient.consent_at = None
+        patient.consent_version = None
+        turn.uow.session.add(patient)
+    after = answers(turn).get(AFTER)
+    await start_flow(turn, CONSENT.id, notice=turn.t("register.left"), keep=_after(after))
+
+
+async def show_welcome(turn: Turn) -> None:
+    after = answers(turn).get(AFTER)
+    await start_flow(turn, CONSENT.id, keep=_after(after))
+
+
+def _after(target: object) -> dict[str, object] | None:
+    return {AFTER: target} if isinstance(target, str) else None
 
 
 async def register(turn: Turn) -> None:
@@ -163,6 +201,10 @@ def registry() -> Registry:
     result.add_flow(REGISTER)
     result.describers["welcome"] = welcome
     result.actions.update(
-        accept_consent=accept_consent, decline_consent=decline_consent, register=register
+        accept_consent=accept_consent,
+        decline_consent=decline_consent,
+        register=register,
+        leave_registration=leave_registration,
+        show_welcome=show_welcome,
     )
     return result

@@ -15,6 +15,7 @@ from flows.declarations import Choose, Files, Flow, Summary, Typed
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, Actor, State, move
 from flows.patient.cards import card_buttons, card_text, card_update
+from flows.practice import practice_text
 from flows.reply import Anchor, Outgoing
 from flows.runner import INTERNAL, answers
 from flows.staff.notify import notify
@@ -23,6 +24,8 @@ from flows.validators import shown
 from storage.tables import Attachment, Patient, Request, RequestEvent
 
 CLOSED_KEY = "closed"  # practice setting staff can switch at run time
+# Files the patient sent before the flow began (an answer that became a new request).
+KEPT_FILES = f"{INTERNAL}kept_files"
 
 
 async def demand_refusal(turn: Turn) -> str | None:
@@ -32,7 +35,7 @@ async def demand_refusal(turn: Turn) -> str | None:
     if patient is None or patient.registered_at is None:
         return turn.t("onboarding.needed")
     if patient.verification == "blocked":
-        return turn.t("patient.blocked", phone=settings.practice_phone or "-")
+        return practice_text(turn, "patient.blocked")
     closed = await turn.uow.settings.get(key=CLOSED_KEY, default=None)
     if settings.closed or (isinstance(closed, dict) and closed.get("on")):
         message = (closed or {}).get("message") if isinstance(closed, dict) else None
@@ -63,7 +66,7 @@ def public_answers(turn: Turn, flow: Flow) -> dict[str, Any]:
         if isinstance(spec, Choose):
             option = next((o for o in spec.options if o.value == value), None)
             if option is not None:
-                line["value_key"] = option.label
+                line["value_key"] = option.summary or option.label
             else:
                 line["value"] = str(given.get(f"{INTERNAL}{spec.key}_label", value))
         elif isinstance(spec, Files):
@@ -85,6 +88,7 @@ def _files(flow: Flow, given: dict[str, Any]) -> list[dict[str, Any]]:
             found.extend(given.get(spec.key) or [])
         elif isinstance(spec, Typed) and spec.accept_files:
             found.extend(given.get(f"{spec.key}_files") or [])
+    found.extend(given.get(KEPT_FILES) or [])
     return found
 
 

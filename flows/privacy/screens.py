@@ -7,6 +7,7 @@ import logging
 
 from flows.declarations import Choose, Flow, Option, Step
 from flows.errors import PermissionDenied
+from flows.practice import practice_text
 from flows.privacy.consent import withdraw_consent
 from flows.privacy.erasure import ERASED_NOTICE, erase_patient, notice_params
 from flows.privacy.export import as_dict, collect, to_json
@@ -92,7 +93,7 @@ async def erase_data(turn: Turn) -> None:
     log.info("patient %s: personal data erased", erasure.patient)
     await notify(turn, ERASED_NOTICE, **notice_params(erasure))
     turn.new_menu()
-    turn.show(turn.t("privacy.erased", phone=turn.desk.settings.practice_phone or "-"))
+    turn.show(practice_text(turn, "privacy.erased"))
 
 
 async def after_withdrawal(turn: Turn) -> str:
@@ -100,7 +101,7 @@ async def after_withdrawal(turn: Turn) -> str:
     patient = own_patient(turn)
     stopped = await withdraw_consent(turn.uow, patient, now=turn.now)
     await notify(turn, "staff.notice.withdrawn", patient=patient.id, reminders=stopped)
-    return turn.t("privacy.withdrawn.full", phone=turn.desk.settings.practice_phone or "-")
+    return practice_text(turn, "privacy.withdrawn.full")
 
 
 def registry() -> Registry:

@@ -11,8 +11,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flows.errors import NotFound
+from flows.practice import practice_text
 from flows.reminders import messages, outbox
-from flows.reminders.common import answer_on_tapped, expired, own_reminder, parse, tapped
+from flows.reminders.common import (
+    answer_on_tapped,
+    expired,
+    home_button,
+    own_reminder,
+    parse,
+    tapped,
+)
 from flows.reminders.plans import checkbacks
 from flows.reminders.times import in_quiet_hours
 from flows.reply import Outgoing
@@ -49,8 +57,8 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         return
     deadline = visit.starts_at - timedelta(minutes=turn.desk.settings.cancel_notice_minutes)
     if turn.now > deadline:
-        phone = turn.desk.settings.practice_phone or "-"
-        turn.say(turn.t("appointment.too_late", when=when, phone=phone))
+        text = practice_text(turn, "appointment.too_late", when=when)
+        turn.say(text, buttons=((home_button(turn),),))
         return
     if op == "n":
         sure = (
@@ -137,7 +145,8 @@ async def on_attendance(turn: Turn, args: list[str]) -> None:
     name, when = messages.short_name(patient), words.when(visit.starts_at)
     if visit.status != "confirmed":
         status = turn.t(f"visit.status.{visit.status}")
-        answer_on_tapped(turn, turn.t("attendance.already", name=name, when=when, status=status))
+        already = turn.t("attendance.already", name=name, when=when, status=status)
+        answer_on_tapped(turn, already, home=False)
         return
     visit.status = "attended" if op == "a" else "no_show"
     visit.marked_at, visit.marked_by = turn.now, staff.id

@@ -12,6 +12,8 @@ from flows.turn import Turn
 from storage.repositories.reminders import ReminderRepository
 from storage.tables import Reminder, Therapy
 
+HOME_CODE = "H"  # the global button back to the main menu (see flows.reminders.messages)
+
 
 def parse(args: list[str], ops: str) -> tuple[int, str] | None:
     """`["12", "t"]` -> (12, "t") when the op is one of `ops`; None for anything else."""
@@ -25,11 +27,22 @@ def tapped(turn: Turn) -> int | None:
     return event.message_id if isinstance(event, TapIn) else None
 
 
-def answer_on_tapped(turn: Turn, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
-    """Replace the tapped message (and its buttons) with how things stand now."""
+def answer_on_tapped(
+    turn: Turn, text: str, buttons: tuple[tuple[Button, ...], ...] = (), *, home: bool = True
+) -> None:
+    """Replace the tapped message (and its buttons) with how things stand now.
+
+    A patient's answer ends with the way back to the menu: after a few reminders the menu has
+    scrolled far up, and an answered reminder would otherwise be a dead end."""
+    rows = (*buttons, (home_button(turn),)) if home else buttons
     turn.reply.add(
-        Outgoing(chat_id=turn.chat_id, text=text, buttons=buttons, edit_message_id=tapped(turn))
+        Outgoing(chat_id=turn.chat_id, text=text, buttons=rows, edit_message_id=tapped(turn))
     )
+
+
+def home_button(turn: Turn) -> Button:
+    """«🏠 Menu» on a pushed message: a global code, valid however many menus came since."""
+    return turn.action_button(turn.t("button.menu"), HOME_CODE)
 
 
 async def own_reminder(turn: Turn, reminder_id: int, kind: str) -> Reminder:

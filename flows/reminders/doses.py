@@ -17,7 +17,14 @@ from flows import runner
 from flows.kinds.prescription import FLOW as PRESCRIPTION
 from flows.patient import services
 from flows.reminders import messages
-from flows.reminders.common import answer_on_tapped, clock, expired, own_reminder, parse
+from flows.reminders.common import (
+    answer_on_tapped,
+    clock,
+    expired,
+    home_button,
+    own_reminder,
+    parse,
+)
 from flows.reminders.messages import for_patient, medicine, refill_rows, stock_line
 from flows.turn import Turn
 from storage.repositories.reminders import ANSWERED, CANCELLED, SCHEDULED, SENT
@@ -86,7 +93,8 @@ async def snooze(turn: Turn, reminder: Reminder, therapy: Therapy) -> None:
 async def refill(turn: Turn, reminder: Reminder, therapy: Therapy) -> None:
     """One tap: a repeat prescription for this medicine, filed like the Ricetta flow files it."""
     if therapy.refill_request_id is not None:
-        turn.say(turn.t("dose.refill_pending", number=therapy.refill_request_id))
+        text = turn.t("dose.refill_pending", number=therapy.refill_request_id)
+        turn.say(text, buttons=((home_button(turn),),))
         return
     saved = (turn.conversation.flow, turn.conversation.step, turn.conversation.answers)
     saved_trail = turn.conversation.trail

@@ -5,7 +5,7 @@ to: ``M.<reminder>.<t|s|k|r|b>`` a dose (taken, snooze, skip, refill, new box),
 ``A.<reminder>.<y|n|c|k>`` an appointment (confirm, cancel?, cancel!, keep),
 ``N.<appointment>.<a|n>`` staff marking attended or no-show, ``G.<request>.<1-5>`` a rating,
 ``K.<reminder>.<b|s|w>`` a check-back answer, ``C.<caregiver>.a`` a caregiver acting for the
-patient, ``T.<therapy>.<p|d|y>`` managing a therapy (see `manage`).
+patient, ``T.<therapy>.<p|d|y>`` managing a therapy (see `manage`), ``H`` back to the main menu.
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ def stock_line(words: Words, therapy: Therapy) -> str | None:
 def dose(desk: FrontDesk, patient: Patient, therapy: Therapy, reminder: Reminder) -> Outgoing:
     words = for_patient(desk, patient)
     at = str(reminder.payload.get("time") or words.clock(reminder.due_at))
-    lines = [words.t("dose.text", medicine=medicine(therapy), time=at)]
-    if reminder.snoozes:
-        lines.append(words.t("dose.again"))
+    # A snoozed dose arrives later than its planned time: say which dose it is, not "it is 08:00".
+    key = "dose.text.snoozed" if reminder.snoozes else "dose.text"
+    lines = [words.t(key, medicine=medicine(therapy), time=at)]
     stock = stock_line(words, therapy)
     if stock:
         lines.append(stock)
@@ -138,6 +138,12 @@ def appointment(
         when=words.when(visit.starts_at),
         modality=words.t(f"appointment.modality.{visit.modality}"),
     )
+    settings = desk.settings
+    # Where to go and whom to call, for a patient reading this on the way.
+    if visit.modality == "in_person" and settings.practice_address.strip():
+        text += "\n" + words.t("appointment.address", address=settings.practice_address.strip())
+    if settings.practice_phone.strip():
+        text += "\n" + words.t("appointment.phone", phone=settings.practice_phone.strip())
     rows = (
         (words.button("appointment.button.confirm", f"A.{reminder.id}.y"),),
         (words.button("appointment.button.cancel", f"A.{reminder.id}.n"),),

@@ -1,4 +1,4 @@
-"""💊 Therapy reminders, declared as data: the list, and setting one up (medicine, 1–4 times a
+"""⏰ Therapy reminders, declared as data: the list, and setting one up (medicine, 1–4 times a
 day typed as HH:MM or picked, every day or chosen weekdays, start, end or ongoing, pills per box
 and pills at home). Staff set one up for a patient with the same flow (see `staff`)."""
 
@@ -67,7 +67,8 @@ THERAPY_NEW = Flow(
             Option("oggi", "therapy.start.today"),
             Option("domani", "therapy.start.tomorrow"),
         )), summary_label="therapy.label.start"),
-        Step("end", "therapy.end", Typed("end", validator="future_date", optional=True),
+        Step("end", "therapy.end", Typed("end", validator="future_date", optional=True,
+             skip_label="therapy.end.none"),
              summary_label="therapy.label.end"),
         Step("pills", "therapy.pills", Typed("pills_per_box", validator="number", min_value=1,
              max_value=500, optional=True), summary_label="therapy.label.pills"),

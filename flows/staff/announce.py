@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from flows.dates import day
 from flows.engine import FrontDesk
 from flows.patient.cards import card_buttons, card_update
 from flows.reply import Outgoing, Reply
 from storage.tables import Patient, Request
+
+# An electronic prescription's number (NRE): "NRE" written out, or the code itself (15 characters,
+# as 1200A4567890123).
+NRE = re.compile(r"\bNRE\b|\b\d{4}[A-Z]\d{10}\b", re.IGNORECASE)
 
 
 def announce(
@@ -39,6 +45,8 @@ def announce(
     text = t(f"announce.{action}", lang, **params)
     if extra:
         text = f"{text}\n\n{extra}"
+    if protect and note and NRE.search(note):
+        text = f"{text}\n\n{t('announce.ready.nre_hint', lang)}"
     reply.add(
         Outgoing(
             chat_id=patient.telegram_id,

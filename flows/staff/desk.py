@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flows.events import CommandIn, TextIn
 from flows.lifecycle import Action
-from flows.staff import actions, commands, patients, prompts, screens
+from flows.staff import actions, commands, patients, prompts, screens, visits
+from flows.staff.notify import OPEN_CODE
 from flows.turn import Turn
 
 STATE_CYCLE = (None, "new", "in_progress", "waiting_patient", "snoozed", "ready")
@@ -48,7 +49,12 @@ class StaffDesk:
             await screens.show_inbox(turn, notice=turn.t("menu.expired"))
 
     async def on_global(self, turn: Turn, code: str) -> None:
+        # The notice stays as it is; the card opens below it as the new screen.
         turn.tapped_message_id = None
+        kind, _, rest = code.partition(":")
+        if kind == OPEN_CODE and rest.isdigit():
+            await screens.show_card(turn, await actions.load(turn, int(rest)))
+            return
         await screens.show_inbox(turn, notice=turn.t("menu.expired"))
 
     async def on_input(self, turn: Turn) -> None:
@@ -78,13 +84,21 @@ class StaffDesk:
         await screens.show_inbox(turn)
 
     async def _card_action(self, turn: Turn, rest: str) -> None:
-        number_text, _, name = rest.partition(":")
+        number_text, _, tail = rest.partition(":")
+        name, _, seen = tail.partition(":")
         if not number_text.isdigit():
             await screens.show_inbox(turn, notice=turn.t("menu.expired"))
             return
         number = int(number_text)
+        if seen.isdigit():
+            current = await actions.load(turn, number)
+            if current.version != int(seen):
+                await screens.show_card(turn, current, notice=turn.t("staff.card.changed"))
+                return
         if name == "urgent":
             await screens.show_card(turn, await actions.toggle_urgent(turn, number))
+        elif name == visits.INSIST:
+            await prompts.insist_on_slot(turn, number)
         elif name == "files":
             await prompts.send_files(turn, number)
         elif name in PROMPTED:

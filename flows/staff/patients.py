@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flows.errors import DomainError, NotFound
+from flows.practice import phone_text
 from flows.reply import Button, Outgoing
 from flows.staff.actions import staff_of
 from flows.staff.screens import age
 from flows.turn import Turn
+from storage.tables import Patient
 
 
 async def show(turn: Turn, *, notice: str | None = None) -> None:
@@ -16,6 +20,7 @@ async def show(turn: Turn, *, notice: str | None = None) -> None:
     turn.new_menu()
     lines = [turn.t("patients.title", n=len(pending))]
     rows: list[tuple[Button, ...]] = []
+    shared = await _shared_codes(turn, pending)
     for patient in pending:
         name = f"{patient.first_name or ''} {patient.last_name or ''}".strip()
         lines.append(
@@ -27,6 +32,10 @@ async def show(turn: Turn, *, notice: str | None = None) -> None:
                 code=patient.fiscal_code or "—",
             )
         )
+        others = shared.get(patient.id or 0)
+        if others:
+            numbers = ", ".join(str(n) for n in others)
+            lines.append(turn.t("patients.fiscal_code_taken", numbers=numbers))
         rows.append(
             (
                 turn.button("patients.verify", f"p:{patient.id}:v", id=patient.id),
@@ -43,6 +52,21 @@ async def show(turn: Turn, *, notice: str | None = None) -> None:
     turn.show("\n".join(lines), tuple(rows))
 
 
+async def _shared_codes(turn: Turn, pending: Sequence[Patient]) -> dict[int, list[int]]:
+    """For each patient shown, the other registered patients with the same fiscal code: two
+    people cannot share one, so staff check who is who before verifying."""
+    codes = [p.fiscal_code for p in pending if p.fiscal_code]
+    holders = await turn.uow.patients.registered_with_fiscal_codes(codes=codes)
+    shared: dict[int, list[int]] = {}
+    for patient in pending:
+        if patient.id is None or not patient.fiscal_code:
+            continue
+        others = sorted(i for i, c in holders if c == patient.fiscal_code and i != patient.id)
+        if others:
+            shared[patient.id] = others
+    return shared
+
+
 async def set_state(turn: Turn, patient_id: int, verification: str) -> str:
     staff_of(turn)
     patient = await turn.uow.patients.get(patient_id=patient_id)
@@ -51,9 +75,8 @@ async def set_state(turn: Turn, patient_id: int, verification: str) -> str:
     patient.verification = verification
     turn.uow.session.add(patient)
     if verification == "blocked" and patient.reachable:
-        text = turn.desk.catalog.text(
-            "patient.blocked", patient.language, phone=turn.desk.settings.practice_phone or "-"
-        )
+        phone = turn.desk.settings.practice_phone
+        text = phone_text(turn.desk.catalog, phone, "patient.blocked", patient.language)
         turn.reply.add(Outgoing(chat_id=patient.telegram_id, text=text))
     name = f"{patient.first_name or ''} {patient.last_name or ''}".strip()
     return turn.t(f"patients.{verification}", name=name)

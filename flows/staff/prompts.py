@@ -8,19 +8,11 @@ from flows.errors import DomainError
 from flows.lifecycle import Action
 from flows.reply import Button, FileRef, Outgoing
 from flows.staff import actions, screens, visits
+from flows.staff.templates import for_action, label, templates
 from flows.turn import Turn
 from flows.validation import Invalid, clean_text, parse_date
 
-TEMPLATES_SETTING = "templates"
-DEFAULT_TEMPLATES = ("templates.default.1", "templates.default.2", "templates.default.3")
 MAX_NOTE = 1000
-
-
-async def templates(turn: Turn) -> list[str]:
-    stored = await turn.uow.settings.get(key=TEMPLATES_SETTING)
-    if isinstance(stored, list) and all(isinstance(t, str) for t in stored):
-        return list(stored)
-    return [turn.t(key) for key in DEFAULT_TEMPLATES]
 
 
 async def ask_for(turn: Turn, number: int, action: str) -> None:
@@ -30,9 +22,8 @@ async def ask_for(turn: Turn, number: int, action: str) -> None:
     turn.conversation.answers = {**(turn.conversation.answers or {}), "request": request.id}
     turn.new_menu()
     rows: list[tuple[Button, ...]] = []
-    if action in (Action.ASK.value, Action.READY.value, Action.CLOSE.value, Action.REJECT.value):
-        for i, text in enumerate(await templates(turn)):
-            rows.append((turn.button_text(f"💬 {text[:60]}", f"t:{i}"),))
+    for i, template in for_action(await templates(turn), action):
+        rows.append((turn.button_text(f"💬 {label(template.text)}", f"t:{i}"),))
     if action in (Action.READY.value, Action.CLOSE.value):
         rows.append((turn.button("staff.prompt.no_note", "t:-"),))
     if action == Action.SNOOZE.value:
@@ -63,8 +54,10 @@ async def use_template(turn: Turn, code: str) -> None:
         today = turn.now.astimezone(turn.desk.settings.tz).date()
         until = today + timedelta(days=int(code[1:]))
         await complete(turn, number, action, until.strftime("%d/%m/%Y"))
-    elif code.isdigit() and int(code) < len(options := await templates(turn)):
-        await complete(turn, number, action, options[int(code)])
+    elif code.isdigit() and (
+        chosen := dict(for_action(await templates(turn), action)).get(int(code))
+    ):
+        await complete(turn, number, action, chosen.text)
     else:
         await screens.show_inbox(turn, notice=turn.t("menu.expired"))
 
@@ -72,7 +65,8 @@ async def use_template(turn: Turn, code: str) -> None:
 async def complete(turn: Turn, number: int, action: str, raw: str) -> None:
     """Do `action` on request `number` with the words given, then show the card."""
     if action == "slot":
-        await visits.propose(turn, number, raw)
+        if await visits.propose(turn, number, raw) is None:
+            return  # asked first whether the slot on a closed day is meant
     elif action == "assign":
         await assign_by_name(turn, number, raw)
     elif action == Action.SNOOZE.value:
@@ -85,6 +79,20 @@ async def complete(turn: Turn, number: int, action: str, raw: str) -> None:
                 raise DomainError(cleaned.reason, example="", **cleaned.params)
             note = cleaned.value
         await actions.act(turn, number, Action(action), note=note)
+    request = await actions.load(turn, number)
+    await screens.show_card(turn, request, notice=turn.t("staff.done"))
+
+
+async def insist_on_slot(turn: Turn, number: int) -> None:
+    """Staff confirmed a slot on a closed day: propose it as typed."""
+    pending = (turn.conversation.answers or {}).get(visits.PENDING)
+    if not isinstance(pending, str):
+        await screens.show_inbox(turn, notice=turn.t("menu.expired"))
+        return
+    await visits.propose(turn, number, pending, insist=True)
+    turn.conversation.answers = {
+        k: v for k, v in (turn.conversation.answers or {}).items() if k != visits.PENDING
+    }
     request = await actions.load(turn, number)
     await screens.show_card(turn, request, notice=turn.t("staff.done"))
 

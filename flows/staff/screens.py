@@ -209,15 +209,20 @@ def card_buttons(turn: Turn, request: Request, has_files: bool) -> tuple[tuple[B
     if request.state == State.IN_PROGRESS:
         allowed.add(Action.CLOSE)
     actions = [a for a in ACTION_ORDER if a in allowed]
-    buttons = [turn.button(f"staff.button.{a.value}", f"a:{request.id}:{a.value}") for a in actions]
+    # Each action carries the version the card showed: a tap on a card gone stale (the patient
+    # answered, a colleague acted) refreshes it instead of acting on what is no longer true.
+    seen = request.version
+    buttons = [
+        turn.button(f"staff.button.{a.value}", f"a:{request.id}:{a.value}:{seen}") for a in actions
+    ]
     rows: list[tuple[Button, ...]] = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
     extra = []
     if request.state in {s.value for s in OPEN_STATES}:
-        extra.append(turn.button("staff.button.urgent", f"a:{request.id}:urgent"))
+        extra.append(turn.button("staff.button.urgent", f"a:{request.id}:urgent:{seen}"))
         if request.kind == "visit":
-            extra.append(turn.button("staff.button.slot", f"a:{request.id}:slot"))
+            extra.append(turn.button("staff.button.slot", f"a:{request.id}:slot:{seen}"))
     if has_files:
-        extra.append(turn.button("staff.button.files", f"a:{request.id}:files"))
+        extra.append(turn.button("staff.button.files", f"a:{request.id}:files:{seen}"))
     if extra:
         rows.append(tuple(extra))
     rows.append((turn.button("staff.button.inbox", "i:-1"),))

@@ -48,7 +48,11 @@ def stats_text(stats: Stats, t: object) -> list[str]:
     lines.append(text("stats.backlog", overdue=stats.overdue_open, oldest=oldest))
     if stats.satisfaction is not None:
         lines.append(
-            text("stats.satisfaction", score=f"{stats.satisfaction:.1f}", n=len(stats.ratings))
+            text(
+                "stats.satisfaction.one" if len(stats.ratings) == 1 else "stats.satisfaction",
+                score=f"{stats.satisfaction:.1f}",
+                n=len(stats.ratings),
+            )
         )
     lines.extend(reminder_lines(stats, text))
     return lines

@@ -1,10 +1,14 @@
-"""Visit slots: staff propose a day and time, the patient confirms or asks for another."""
+"""Visit slots: staff propose a day and time, the patient confirms or asks for another.
+
+A slot on a public holiday or a day the practice is closed is not proposed at once: staff are
+asked whether they mean it (Sì / No), and may insist."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
+from flows.calendar import OpeningHours, holiday_name
 from flows.dates import day_and_time
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, State
@@ -16,6 +20,8 @@ from storage.tables import Appointment
 
 SLOT = re.compile(r"^\s*(\S+)\s+(?:alle\s+|ore\s+|at\s+)?(\S+)\s*$", re.IGNORECASE)
 SLOT_EXAMPLE = "25/11 10:30"
+PENDING = "slot_pending"  # the slot typed, kept in the staff conversation while they decide
+INSIST = "slotyes"  # the card action that proposes the pending slot all the same
 
 
 def parse_slot(turn: Turn, raw: str) -> datetime:
@@ -34,11 +40,50 @@ def parse_slot(turn: Turn, raw: str) -> datetime:
     return when
 
 
-async def propose(turn: Turn, number: int, raw: str) -> Appointment:
+def closure_of(turn: Turn, when: datetime) -> str | None:
+    """Why the practice is shut on the day of `when` (a holiday, a closure), or None."""
+    settings = turn.desk.settings
+    day = when.astimezone(settings.tz).date()
+    shown = day.strftime("%d/%m")
+    name = holiday_name(day, turn.lang)
+    if name is not None:
+        return turn.t("staff.slot.holiday", day=shown, name=name)
+    hours = OpeningHours.parse(settings.opening_hours)
+    if day in settings.extra_closed_days or not hours.intervals_on(day):
+        return turn.t("staff.slot.closed_day", day=shown)
+    return None
+
+
+def ask_to_insist(turn: Turn, number: int, raw: str, why: str) -> None:
+    turn.conversation.flow = "staff"
+    turn.conversation.step = "card"
+    turn.conversation.answers = {
+        **(turn.conversation.answers or {}),
+        "request": number,
+        PENDING: raw,
+    }
+    turn.new_menu()
+    turn.show(
+        why,
+        (
+            (
+                turn.button("staff.slot.insist", f"a:{number}:{INSIST}"),
+                turn.button("staff.slot.rethink", f"o:{number}"),
+            ),
+        ),
+    )
+
+
+async def propose(turn: Turn, number: int, raw: str, *, insist: bool = False) -> Appointment | None:
+    """Propose the slot typed; None when staff are first asked about a closed day."""
     request = await actions.load(turn, number, for_update=True)
     if request.kind != "visit":
         raise DomainError("staff.slot.not_visit", number=number)
     when = parse_slot(turn, raw)
+    why = None if insist else closure_of(turn, when)
+    if why is not None:
+        ask_to_insist(turn, number, raw, why)
+        return None
     if request.state == State.NEW:
         await actions.act(turn, number, Action.TAKE)
     elif request.state != State.IN_PROGRESS:

@@ -91,6 +91,19 @@ class PatientRepository:
         )
         return (await self._session.exec(query)).all()
 
+    async def registered_with_fiscal_codes(
+        self, *, codes: Sequence[str]
+    ) -> Sequence[tuple[int, str]]:
+        """(patient id, fiscal code) of every registered patient holding one of `codes`."""
+        if not codes:
+            return []
+        query = select(Patient.id, Patient.fiscal_code).where(
+            col(Patient.fiscal_code).in_(list(set(codes))),
+            col(Patient.registered_at).is_not(None),
+        )
+        rows = (await self._session.exec(query)).all()
+        return [(i, c) for i, c in rows if i is not None and c is not None]
+
 
 class StaffRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -77,6 +77,15 @@ class RequestRepository:
         )
         return (await self._session.exec(query)).all()
 
+    async def waiting_for_patient(self, *, patient_id: int) -> Sequence[Request]:
+        """This patient's requests on which the practice waits for an answer, oldest first."""
+        query = (
+            select(Request)
+            .where(Request.patient_id == patient_id, Request.state == "waiting_patient")
+            .order_by(col(Request.waiting_since), col(Request.id))
+        )
+        return (await self._session.exec(query)).all()
+
     async def counts_by_state(self, *, states: Sequence[str]) -> dict[str, int]:
         query = (
             select(Request.state, func.count())

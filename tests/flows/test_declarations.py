@@ -26,6 +26,8 @@ PROVIDER_SAMPLES = {
     "my_requests": ("9999999999",),
     "request_ops": ("!cancel_prompt", "!answer_prompt", "@home"),
     "prescription_saved": ("t9999999999", "r9999999999"),
+    "waiting_requests": ("9999999999",),
+    "not_waiting_ops": ("!question_from_kept", "@question", "@home"),
 }
 # Flows opened by code, not by a button of another flow, and why that is intended.
 OPENED_BY_CODE = {
@@ -34,9 +36,12 @@ OPENED_BY_CODE = {
     "resume": "/start in the middle of a flow",
     "cancel_request": "a status card's Cancel, or an action of My requests",
     "answer": "a status card's Answer, or an action of My requests",
+    "answer_which": "a message written at the menu while several requests wait for an answer",
+    "not_waiting": "an answer for a request that no longer waits for one",
 }
-# Buttons outside flows: a status card's Cancel and Answer, and "changed my mind" after consent.
-GLOBAL_CODES = ("R.9999999999.c", "R.9999999999.a")
+# Buttons outside flows: a status card's Cancel and Answer, «🏠 Menu» on a pushed message, and
+# "changed my mind" after consent.
+GLOBAL_CODES = ("R.9999999999.c", "R.9999999999.a", "H")
 MENU_CODES_OUTSIDE_FLOWS = ("v:again",)
 BIG_NONCE = 2**40
 BIG_CHAT = -1001234567890123
@@ -125,7 +130,9 @@ def test_every_name_a_step_uses_exists(flow: Flow, step: Step) -> None:
     if isinstance(spec, Typed):
         assert spec.validator in VALIDATORS
     ids = [s.id for s in flow.steps]
-    if step.next is not None:
+    if step.next is not None and step.next.startswith("!"):
+        assert step.next[1:] in REGISTRY.actions, f"{step.next}: no such action"
+    elif step.next is not None:
         assert step.next in ids
     if step.only_if is not None:
         key, values = step.only_if

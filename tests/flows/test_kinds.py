@@ -118,13 +118,15 @@ async def test_prescription_repeat_with_nothing_saved(app: App, registered: Regi
     await begin(maria, "Ricetta")
     await maria.tap("Ripetere")
     assert "Non trovo farmaci salvati" in maria.last().text
-    assert "nome del farmaco" in maria.last().text
+    assert maria.last().text.count("nome del farmaco") == 1
     await maria.text("Eutirox")
     await maria.tap("Salta")
     await maria.tap("1 scatola")
     await maria.tap("ritiro in studio")
+    assert "Tipo: 🔁 Ripetizione" in maria.last().text  # what she chose, not "a new medicine"
     request = await send_and_check(app, maria)
-    assert request.answers["what"] == "new"
+    assert request.answers["what"] == "repeat"
+    assert lines(request)["prescription.label.what"] == "prescription.what.repeated"
     assert request.answers["dose"] is None
     # The next time, the medicine of that request is offered to repeat.
     await begin(maria, "Ricetta")

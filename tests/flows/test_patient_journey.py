@@ -64,7 +64,7 @@ async def test_urgent_creates_nothing(
 ) -> None:
     maria = await registered(504)
     await maria.tap("Domanda")
-    await maria.tap("Sì, è urgente")
+    await maria.tap("Emergenza")
     assert "112" in maria.last().text
     async with app.database.uow() as uow:
         assert (await uow.session.exec(select(Request))).all() == []
@@ -93,9 +93,10 @@ async def test_stale_and_forged_buttons(registered: Callable[[int], Awaitable[Pe
     assert "non è più valido" in maria.last().text
 
 
-async def test_text_where_a_button_is_expected(
+async def test_text_at_the_menu_with_nothing_waiting(
     registered: Callable[[int], Awaitable[Person]],
 ) -> None:
     maria = await registered(507)
     await maria.text("ciao")
-    assert "usi i pulsanti" in maria.last().text
+    assert "nessuna richiesta aspetta una sua risposta" in maria.last().text
+    assert "Menu principale" in maria.last().text

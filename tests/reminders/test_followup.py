@@ -50,7 +50,7 @@ async def test_rating_after_close(
     [reminder] = await reminders(app, "rating")
     assert (reminder.status, reminder.answer) == ("answered", "4")
     await doctor.text("/stats")
-    assert any("Soddisfazione: 4.0/5 (1 voti)" in t for t in doctor.texts())
+    assert any("Soddisfazione: 4.0/5 (1 voto)" in t for t in doctor.texts())
 
 
 async def test_rating_is_asked_once(

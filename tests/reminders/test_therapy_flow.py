@@ -42,7 +42,7 @@ async def test_patient_sets_up_a_reminder_with_two_times(
     await maria.tap("Ven")
     await maria.tap("Fatto")
     await maria.tap("Oggi")
-    await maria.tap("Salta")  # ongoing
+    await maria.tap("Nessuna data di fine")
     await maria.text("30")
     await maria.text("12")
     summary = maria.last().text
@@ -99,7 +99,8 @@ async def test_pause_resume_and_delete(
     await maria.tap("No, basta così")
     await maria.tap("Tutti i giorni")
     await maria.tap("Oggi")
-    for _ in range(3):
+    await maria.tap("Nessuna data di fine")
+    for _ in range(2):
         await maria.tap("Salta")
     await maria.tap("Salva")
     await app.scheduler.run_once()
@@ -141,7 +142,8 @@ async def test_staff_set_up_a_reminder_from_a_request(
     await doctor.tap("No, basta così")
     await doctor.tap("Tutti i giorni")
     await doctor.tap("Domani")
-    for _ in range(3):
+    await doctor.tap("Nessuna data di fine")
+    for _ in range(2):
         await doctor.tap("Salta")
     await doctor.tap("Salva")
     assert "Promemoria impostato: Ramipril 5 mg" in doctor.last().text

@@ -236,7 +236,8 @@ async def journey(page: Any, running: Running) -> None:
     await maria.tap("No, basta così")
     await maria.tap("Tutti i giorni")
     await maria.tap("Oggi")
-    for _ in range(3):
+    await maria.tap("Nessuna data di fine")
+    for _ in range(2):
         await maria.tap("Salta")
     await maria.tap("Salva")
     assert "Promemoria salvato" in await maria.last_text()

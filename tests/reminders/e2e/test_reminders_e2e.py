@@ -91,7 +91,7 @@ async def test_taken_snooze_skip_and_no_answer(live: Live) -> None:
     await tap(live, 3001, dose, "✅ Presa", "presa alle 10:00")
     dose = await push(live, 3001, local(11), "11:00: è l'ora")
     await tap(live, 3001, dose, "⏰ Tra 15 minuti", "glielo ricordo alle 11:15")
-    again = await push(live, 3001, local(11, 15), "Glielo ricordiamo di nuovo")
+    again = await push(live, 3001, local(11, 15), "Promemoria delle 11:00 (rimandato)")
     await tap(live, 3001, again, "⏭ Salto questa", "saltata")
     noon = await push(live, 3001, local(12), "12:00: è l'ora")
     await push(live, 3002, local(13), "Maria B. non ha confermato la dose di Ramipril 5 mg")
@@ -238,6 +238,7 @@ async def test_a_real_reminder_a_minute_ahead(live: Live) -> None:
 
 
 async def test_blocking_the_bot_tells_staff(live: Live) -> None:
+    live.at(local(10))  # staff notices wait for the morning in quiet hours
     await live.patient(3071)
     await live.staff(3079)
     seq = await live.tg.chat_seq(3079)
