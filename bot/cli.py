@@ -238,7 +238,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
 
     from flows.i18n import Catalog
     from flows.reports import to_csv, to_html
-    from flows.stats import compute, parse_period, recorded_now
+    from flows.stats import compute, parse_period, recorded_shift
     from storage.types import utcnow
 
     days = parse_period(since)
@@ -249,11 +249,12 @@ def report(since: str, fmt: str, output: str | None) -> None:
     async def work(database: Database) -> str:
         await require_schema(database)
         async with database.uow() as uow:
-            # The database's own clock: a sandbox's time travel moved it, and /stats with it.
-            wall = utcnow()
-            now = await recorded_now(uow, wall=wall)
+            # The database's own clock: the sandbox's, as its time travel left it, so the
+            # report counts up to the moment /stats there does.
+            shift = await recorded_shift(uow)
+            now = utcnow() + (shift or timedelta(0))
             stats = await compute(uow, now=now, days=days)
-        if now - wall >= timedelta(minutes=1):
+        if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
             click.echo(f"{opened()}: its clock is ahead (time travel): "
                        f"the report counts up to {local}.", err=True)  # fmt: skip

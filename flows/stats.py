@@ -82,11 +82,13 @@ class Stats:
         return statistics.mean(self.ratings) if self.ratings else None
 
 
-async def recorded_now(uow: UnitOfWork, *, wall: datetime) -> datetime:
-    """The front desk's own "now" for this database: `wall` plus the shift its clock recorded
-    (none in production, where the clock is the system's)."""
-    shift = await uow.settings.get(key=CLOCK_SHIFT_SETTING, default=0)
-    return wall + timedelta(seconds=shift if isinstance(shift, int | float) else 0)
+async def recorded_shift(uow: UnitOfWork) -> timedelta | None:
+    """How far ahead of the system clock the front desk's clock runs, as the desk that moved it
+    recorded in this database; None where none did (production reads the system clock)."""
+    shift = await uow.settings.get(key=CLOCK_SHIFT_SETTING)
+    if isinstance(shift, bool) or not isinstance(shift, int | float):
+        return None
+    return timedelta(seconds=shift)
 
 
 async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
