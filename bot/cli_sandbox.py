@@ -50,6 +50,9 @@ def sandbox(port: int, host: str, emulator_port: int, database: Path) -> None:
     """Try the front desk offline: a patient's phone and the doctor's, side by side, in a page."""
     from bot.cli import load_settings
 
+    if click.get_current_context().find_root().params.get("database") is not None:
+        # The sandbox keeps its own SQLite file; it never opens the practice's database.
+        raise click.UsageError("the sandbox's file goes after the command: sandbox --database FILE")
     run_sandbox(load_settings(), port=port, host=host, emulator_port=emulator_port,
                 database=database)  # fmt: skip
 

@@ -45,6 +45,16 @@ def test_bad_arguments_get_one_line_and_exit_2(tmp_path: Path, args: tuple[str, 
     assert result.stderr.startswith("frontdesk: ")
 
 
+def test_the_global_database_option_is_not_the_sandbox_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*FRONTDESK, "--database", "sandbox.db", "sandbox"], cwd=tmp_path, env=environment(),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "sandbox --database FILE" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], list[str]]:
     """Starts `frontdesk ARGS` and returns once it printed the sandbox's address."""
     process = subprocess.Popen(
