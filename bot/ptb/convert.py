@@ -34,8 +34,9 @@ def sender_of(update: Update) -> Sender | None:
 
 
 def message_event(sender: Sender, message: Message) -> Event:
-    """A new message: a command, text, the largest photo, a document, a contact, or other."""
-    if message.text is not None:
+    """A new message: a command, text, the largest photo, a document, a contact, or other.
+    PTB does not check types: a `text` that is not a string is nothing the desk can read."""
+    if isinstance(message.text, str):
         command = parse_command(message.text)
         if command is not None:
             return CommandIn(sender, name=command[0], args=command[1])

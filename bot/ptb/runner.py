@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.feed import Route
+from bot.feed import Route, Unparsed, parse_each
 from bot.lifecycle import (
     ALLOWED_UPDATES,
     CONCURRENCY,
@@ -104,10 +104,10 @@ class PtbSource:
     async def dispatch(self, update: Update) -> None:
         await self.application.process_update(update)
 
-    async def fetch(self, offset: int | None) -> Sequence[Update]:
+    async def fetch(self, offset: int | None) -> Sequence[Update | Unparsed]:
         """getUpdates through PTB's `do_api_request`, so the JSON is at hand for the journal (the
         lower-case name, which the Bot API accepts, keeps PTB from warning that it has a
-        method for it)."""
+        method for it); each update parsed on its own, so one PTB refuses spoils nothing."""
         params: dict[str, Any] = {"timeout": POLL_SECONDS, "allowed_updates": ALLOWED_UPDATES}
         if offset is not None:
             params["offset"] = offset
@@ -115,7 +115,7 @@ class PtbSource:
             raws = await self.application.bot.do_api_request(
                 "getupdates", api_kwargs=params, read_timeout=POLL_SECONDS + POLL_GRACE
             )
-        return [self.parse(raw) for raw in raws]
+        return parse_each(raws if isinstance(raws, list) else [], self.parse)
 
     async def delete_webhook(self) -> None:
         async with translated():
