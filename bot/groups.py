@@ -40,4 +40,6 @@ class Groups:
         try:
             await self.api.leave_chat(chat_id)
         except BotApiError as error:
+            if error.unreachable:  # no longer a member: already gone
+                return
             log.warning("leaving a group or channel failed (%s)", error.description)

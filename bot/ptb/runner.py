@@ -30,7 +30,7 @@ from bot.lifecycle import (
     stop_on_signals,
 )
 from bot.ptb.api import PtbBotApi, translated
-from bot.ptb.convert import route
+from bot.ptb.convert import check, route
 from bot.ptb.handlers import Handlers, register
 from bot.renderer import Renderer, Unreachable
 from bot.transport import AiohttpRequest
@@ -96,6 +96,7 @@ class PtbSource:
         update = Update.de_json(raw, self.application.bot)
         if update is None:
             raise ValueError("not an update")
+        check(update)
         if len(self._raw) >= RAW_KEPT:  # updates never journalled (groups) leave theirs here
             self._raw.clear()
         self._raw[update.update_id] = raw
