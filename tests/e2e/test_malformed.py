@@ -9,7 +9,6 @@ Groups and channels: the bot says its one line where it may write, then leaves.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,64 +19,9 @@ from tests.e2e.conftest import RunningBot, StartBot, raw_message, wait_until
 from tests.e2e.hooks import WEBHOOK_SECRET
 from tests.e2e.people import Someone
 from tests.e2e.test_webhook import hook_app, post  # noqa: F401 (the fixture)
+from tests.fuzz.shapes import SHAPES, message_of
 
 pytestmark = pytest.mark.e2e
-
-Shape = Callable[[int], dict[str, Any]]
-
-
-def _message(user_id: int, **changes: Any) -> dict[str, Any]:
-    message = raw_message(user_id, "buongiorno")["message"]
-    for key, value in changes.items():
-        if value is None:
-            message.pop(key, None)
-        else:
-            message[key] = value
-    return message
-
-
-def _tap(user_id: int, *missing: str) -> dict[str, Any]:
-    query = {
-        "id": "q-malformed",
-        "from": {"id": user_id, "is_bot": False, "first_name": "Maria"},
-        "chat_instance": "42",
-        "data": "nothing~AAAAAAAA",
-        "message": _message(user_id),
-    }
-    for key in missing:
-        query.pop(key)
-    return {"callback_query": query}
-
-
-def _old_poll(user_id: int) -> dict[str, Any]:
-    options = [{"text": "sì", "voter_count": 0}, {"text": "no", "voter_count": 0}]
-    poll = {
-        "id": "p1",
-        "question": "?",
-        "options": options,
-        "total_voter_count": 0,
-        "is_closed": False,
-        "is_anonymous": True,
-        "type": "regular",
-        "allows_multiple_answers": False,
-    }
-    return {"message": _message(user_id, text=None, poll=poll)}
-
-
-SHAPES: dict[str, Shape] = {
-    "message without chat": lambda uid: {"message": _message(uid, chat=None)},
-    "message without date": lambda uid: {"message": _message(uid, date=None)},
-    "chat id not a number": lambda uid: {
-        "message": _message(uid, chat={"id": "abc", "type": "private", "first_name": "Maria"})
-    },
-    "tap without from": lambda uid: _tap(uid, "from"),
-    "tap without chat_instance": lambda uid: _tap(uid, "chat_instance"),
-    "user without first_name": lambda uid: {
-        "message": _message(uid, **{"from": {"id": uid, "is_bot": False}})
-    },
-    "text that is a number": lambda uid: {"message": _message(uid, text=12345)},
-    "poll of an older Bot API": _old_poll,
-}
 
 
 async def _status(app: App, update_id: int) -> tuple[str, dict[str, Any]] | None:
@@ -127,7 +71,7 @@ async def test_a_webhook_body_whose_update_id_is_not_a_number_is_refused(
     patient = await Someone.join(tg, 4311)
     body = {"update_id": "abc", **raw_message(patient.id, "/start")}
     assert await post(hook_app, body, WEBHOOK_SECRET) == 400
-    unreadable = {"update_id": 880_100, "message": _message(patient.id, chat=None)}
+    unreadable = {"update_id": 880_100, "message": message_of(patient.id, chat=None)}
     assert await post(hook_app, unreadable, WEBHOOK_SECRET) == 200
     await patient.say("/start")
     assert (await patient.last()).buttons

@@ -8,7 +8,6 @@ are checked afterwards (`LogTrap`). Used by the pytest suite and by `python -m t
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -18,6 +17,7 @@ from itertools import count
 from pathlib import Path
 
 from bot.bootstrap import App, bootstrap
+from bot.lifecycle import quiet_loggers
 from flows.clock import FixedClock
 from flows.events import (
     CommandIn,
@@ -222,11 +222,12 @@ class EngineFuzz:
 
 
 async def fuzz_engine(
-    directory: Path, *, sequences: int, seed: int, steps: tuple[int, int] = (3, 12)
+    directory: Path, *, sequences: int, seed: int, steps: tuple[int, int] = (2, 8)
 ) -> Findings:
     """`sequences` random sequences on a fresh app; logs trapped and searched at the end."""
     findings = Findings()
     root = logging.getLogger()
+    quiet_loggers()  # as the bot runs: never DEBUG for the database driver or HTTP
     async with fuzz_app(directory) as app:
         fuzz = EngineFuzz(app, random.Random(seed))
         root.addHandler(fuzz.trap)
@@ -235,9 +236,8 @@ async def fuzz_engine(
         try:
             for _ in range(sequences):
                 await fuzz.sequence(findings, steps=fuzz.rng.randint(*steps))
-                await asyncio.sleep(0)
+                fuzz.trap.check(findings, fuzz.people)
         finally:
             root.setLevel(previous)
             root.removeHandler(fuzz.trap)
-        fuzz.trap.check(findings, fuzz.people)
     return findings

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.bootstrap import App
+from bot.lifecycle import quiet_loggers
 from tests.fuzz.engine_run import EngineFuzz, fuzz_app
 from tests.fuzz.world import Findings
 
@@ -36,6 +37,7 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One app for every example (new people each time): a fresh database per example would
     cost more than the example."""
+    quiet_loggers()  # as the bot runs: never DEBUG for the database driver or HTTP
     loop = asyncio.new_event_loop()
     manager = fuzz_app(tmp_path_factory.mktemp("fuzz"))
     app: App = loop.run_until_complete(manager.__aenter__())
