@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import tempfile
 import time
@@ -47,5 +46,4 @@ if __name__ == "__main__":
     parser.add_argument("--bot-updates", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=2026)
     options = parser.parse_args()
-    logging.basicConfig(level=logging.CRITICAL)  # what is logged is trapped and searched
     sys.exit(asyncio.run(main(options.sequences, options.bot_updates, options.seed)))
