@@ -91,3 +91,7 @@ class BotApi(Protocol):
     async def delete_my_commands(
         self, *, chat_id: int | None, language_code: str | None
     ) -> None: ...
+
+    async def leave_chat(self, chat_id: int) -> None:
+        """Leave a group, supergroup or channel."""
+        ...

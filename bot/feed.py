@@ -6,6 +6,11 @@ the webhook's 200) after `accept` returns, so a `kill -9` at any moment loses no
 journalled is replayed at the next start, what was not is sent again by Telegram. An update_id
 already journalled is not started again: a repeated update is handled once.
 
+An update the framework cannot read (a field missing, or the shape of an older Bot API) must
+not stop the desk: it comes in as `Unparsed`, is journalled as it came and set aside in the same
+transaction, and is confirmed with the rest of its batch, which is handled as usual. One without
+a usable update_id cannot even be journalled: it is logged (never its content) and dropped.
+
 Updates then run concurrently across chats, at most `concurrency` at once, and one after another
 within a chat: a chat's next update waits for the previous one without holding a slot, so one
 busy chat cannot starve the others, and order never depends on how a framework schedules tasks.
@@ -16,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -51,6 +56,73 @@ class Route:
     journalled: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """An update the framework could not read: journalled as it came, never handled."""
+
+    update_id: int
+    raw: dict[str, Any]
+
+
+def update_id_of(raw: object) -> int | None:
+    """The update_id of a raw update, or None when it has none that Telegram would send."""
+    value = raw.get("update_id") if isinstance(raw, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def parse_one(raw: object, parse: Callable[[dict[str, Any]], U]) -> U | Unparsed | None:
+    """`parse(raw)`, or `Unparsed` when the framework refuses it, or None when it has no
+    update_id. Only the exception's type is logged: its text quotes the update."""
+    update_id = update_id_of(raw)
+    if update_id is None or not isinstance(raw, dict):
+        return None
+    try:
+        return parse(raw)
+    except Exception as exc:
+        log.warning(
+            "update %s could not be read (%s): journalled and skipped",
+            update_id,
+            type(exc).__name__,
+        )
+        return Unparsed(update_id, raw)
+
+
+def parse_each(raws: Sequence[object], parse: Callable[[dict[str, Any]], U]) -> list[U | Unparsed]:
+    """A getUpdates batch, each update on its own: one bad update never spoils the others."""
+    parsed: list[U | Unparsed] = []
+    for raw in raws:
+        update = parse_one(raw, parse)
+        if update is None:
+            log.warning("an update without a usable update_id was skipped")
+        else:
+            parsed.append(update)
+    return parsed
+
+
+def chat_hint(raw: dict[str, Any]) -> int | None:
+    """The chat an unreadable update seems to be about, if any: so erasing a patient erases it."""
+    for key, body in raw.items():
+        if key == "update_id" or not isinstance(body, dict):
+            continue
+        message = body.get("message")
+        for holder in (
+            body.get("chat"),
+            message.get("chat") if isinstance(message, dict) else None,
+        ):
+            if isinstance(holder, dict) and _integer(holder.get("id")) is not None:
+                return int(holder["id"])
+        sender = body.get("from")
+        if isinstance(sender, dict) and _integer(sender.get("id")) is not None:
+            return int(sender["id"])
+    return None
+
+
+def _integer(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 class Framework(Protocol[U_contra]):
     """What a framework adapter lends the feed: its own update type, routed and dispatched."""
 
@@ -79,7 +151,7 @@ class Feed(Generic[U]):
     def in_flight(self) -> int:
         return len(self._running)
 
-    async def accept(self, updates: Sequence[U]) -> int:
+    async def accept(self, updates: Sequence[U | Unparsed]) -> int:
         """Journal, then start; returns how many were started. Raises if the journal failed:
         then nothing was confirmed and Telegram will send the updates again."""
         return self.start(await self.journal(updates))
@@ -90,27 +162,60 @@ class Feed(Generic[U]):
             self._start(update)
         return len(updates)
 
-    async def journal(self, updates: Sequence[U]) -> list[U]:
+    async def journal(self, updates: Sequence[U | Unparsed]) -> list[U]:
         """Journal a batch in one transaction; the updates not seen before, to `start`. Once
-        this returns, the batch may be confirmed to Telegram."""
-        routes = [self.framework.route(update) for update in updates]
-        fresh = [not route.journalled for route in routes]
-        if not all(fresh):
+        this returns, the batch may be confirmed to Telegram. An `Unparsed` one is journalled
+        and set aside, never started."""
+        batch = [self._routed(update) for update in updates]
+        fresh = [False] * len(batch)
+        if any(route.journalled for _, route in batch):
             async with self.desk.database.uow(urgent=True) as uow:
-                for index, (update, route) in enumerate(zip(updates, routes, strict=True)):
-                    if route.journalled:
-                        fresh[index] = await uow.updates.record(
-                            update_id=self.framework.update_id(update),
-                            chat_id=route.chat_id,
-                            payload=self.framework.raw(update),
-                        )
+                for index, (update, route) in enumerate(batch):
+                    if not route.journalled:
+                        fresh[index] = True
+                        continue
+                    unparsed = isinstance(update, Unparsed)
+                    update_id = self.update_id(update)
+                    payload = (
+                        update.raw if isinstance(update, Unparsed) else self.framework.raw(update)
+                    )
+                    recorded = await uow.updates.record(
+                        update_id=update_id, chat_id=route.chat_id, payload=payload
+                    )
+                    if recorded and unparsed:
+                        await uow.updates.set_aside(update_id=update_id)
+                    elif not recorded:
+                        log.info("update %s was seen before: not handled again", update_id)
+                    fresh[index] = recorded and not unparsed
                 await uow.commit()
-        for update, new in zip(updates, fresh, strict=True):
-            if not new:
-                log.info("update %s was seen before: not handled again", self.update_id(update))
-        return [update for update, new in zip(updates, fresh, strict=True) if new]
+        else:
+            fresh = [True] * len(batch)
+        return [
+            update
+            for (update, _), new in zip(batch, fresh, strict=True)
+            if new and not isinstance(update, Unparsed)
+        ]
 
-    def update_id(self, update: U) -> int:
+    def _routed(self, update: U | Unparsed) -> tuple[U | Unparsed, Route]:
+        """Its route; an update the adapter cannot route (a field it counts on is missing) is
+        treated as unreadable."""
+        if isinstance(update, Unparsed):
+            return update, Route(chat_hint(update.raw), journalled=True)
+        try:
+            return update, self.framework.route(update)
+        except Exception as exc:
+            update_id = self.framework.update_id(update)
+            log.warning(
+                "update %s could not be routed (%s): journalled and skipped",
+                update_id,
+                type(exc).__name__,
+            )
+            unparsed = Unparsed(update_id, self.framework.raw(update))
+            return unparsed, Route(chat_hint(unparsed.raw), journalled=True)
+
+    def update_id(self, update: U | Unparsed) -> int:
+        if isinstance(update, Unparsed):
+            return update.update_id
         return self.framework.update_id(update)
 
     def _start(self, update: U) -> None:

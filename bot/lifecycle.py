@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
-from bot.feed import Feed, Framework
+from bot.feed import Feed, Framework, Unparsed, parse_one, update_id_of
 from bot.outbound import BotApiPort
 from bot.polling import poll
 from bot.renderer import Renderer
@@ -40,7 +40,8 @@ U = TypeVar("U")
 CONCURRENCY = 256
 POLL_SECONDS = 30
 DRAIN_SECONDS = 20.0
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# channel_post too: a bot left in a channel hears of it, and leaves (see the handlers).
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member", "channel_post")
 # Loggers that, at DEBUG, print request URLs (with the token), texts sent or SQL parameters;
 # aiogram.event logs a line per update at INFO.
 NOISY_LOGGERS = {
@@ -149,12 +150,32 @@ async def set_patient_commands(renderer: Renderer, catalog: Catalog) -> None:
 
 
 async def replay(source: Source[U], desk: FrontDesk) -> None:
-    """Updates journalled but never finished, handled again in their order before new ones."""
+    """Updates journalled but never finished, handled again in their order before new ones.
+    One that cannot be read (journalled by an older version, say) is set aside; one that fails
+    again stays pending: neither stops the start-up."""
     unfinished = await desk.unfinished_updates()
     if unfinished:
         log.info("replaying %d unfinished updates", len(unfinished))
     for raw in unfinished:
-        await source.dispatch(source.parse(raw))
+        update = parse_one(raw, source.parse)
+        if update is None or isinstance(update, Unparsed):
+            await _set_aside(desk, update_id_of(raw))
+            continue
+        try:
+            await source.dispatch(update)
+        except Exception as exc:  # its own business: the next updates still come first
+            log.error(
+                "replaying update %s failed (%s)", source.update_id(update), type(exc).__name__
+            )
+
+
+async def _set_aside(desk: FrontDesk, update_id: int | None) -> None:
+    if update_id is None:
+        log.warning("a journalled update without an update_id was left alone")
+        return
+    async with desk.database.uow(urgent=True) as uow:
+        await uow.updates.set_aside(update_id=update_id)
+        await uow.commit()
 
 
 @contextlib.contextmanager

@@ -4,6 +4,8 @@ Telegram forgets an update once a later getUpdates asks for an offset past it. T
 own polling loops ask again as soon as they have queued a batch in memory, so a `kill -9` in
 that moment loses it; here the next getUpdates waits until `Feed.accept` has journalled the
 batch. A failed fetch or journal is retried with a growing pause, without confirming anything.
+An update the framework cannot read arrives as `Unparsed`: the feed journals it and sets it
+aside, and the offset moves past it like any other, so it never holds up the updates behind it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from bot.botapi import BotApiError
-from bot.feed import Feed
+from bot.feed import Feed, Unparsed
 
 log = logging.getLogger(__name__)
 
 U = TypeVar("U")
 T = TypeVar("T")
-Fetch = Callable[[int | None], Awaitable[Sequence[U]]]
+Fetch = Callable[[int | None], Awaitable[Sequence[U | Unparsed]]]
 
 FIRST_PAUSE = 0.5
 LONGEST_PAUSE = 30.0
@@ -48,7 +50,7 @@ async def poll(fetch: Fetch[U], feed: Feed[U], stop: asyncio.Event) -> None:
                 updates = batch.result()
                 if updates:
                     fresh = await feed.journal(updates)
-                    offset = feed.update_id(updates[-1]) + 1
+                    offset = max(feed.update_id(update) for update in updates) + 1
                 failed, pause = False, FIRST_PAUSE
             except (BotApiError, OSError) as error:
                 # Telegram's description or the OS error: neither quotes the token or a message.

@@ -50,10 +50,12 @@ class CallbackCodec:
 
     def decode(self, *, chat_id: int, data: str) -> Decoded | None:
         """None for anything this bot did not sign for this chat."""
-        if len(data.encode()) > MAX_BYTES or SEPARATOR not in data:
+        if not isinstance(data, str) or len(data.encode()) > MAX_BYTES or SEPARATOR not in data:
             return None
         payload, _, tag = data.rpartition(SEPARATOR)
-        if not hmac.compare_digest(tag, self._tag(chat_id, payload)):
+        # Compared as bytes: `compare_digest` refuses str with non-ASCII characters, and anyone
+        # can send any characters.
+        if not hmac.compare_digest(tag.encode(), self._tag(chat_id, payload).encode()):
             return None
         head, sep, code = payload.partition(":")
         if sep and head and all(ch in "0123456789abcdef" for ch in head) and len(head) <= 12:

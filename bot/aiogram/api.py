@@ -117,6 +117,10 @@ class AiogramBotApi:
         async with translated():
             await self.bot.delete_my_commands(scope=_scope(chat_id), language_code=language_code)
 
+    async def leave_chat(self, chat_id: int) -> None:
+        async with translated():
+            await self.bot.leave_chat(chat_id=chat_id)
+
 
 def _file(source: str | bytes, name: str) -> str | BufferedInputFile:
     """A file id as it is; bytes uploaded under `name`."""

@@ -1,8 +1,8 @@
 """aiogram handlers: each turns an update into an event and hands it to the front desk.
 
 Mirrors `bot.ptb.handlers`: a callback query's empty answer goes out as its own task, started
-first and awaited last; group chats get one polite line for a command; a block calls the
-unreachable hook; errors are logged by type and place, never by content.
+first and awaited last; groups and channels are left (after one polite line in a group); a block
+calls the unreachable hook; errors are logged by type and place, never by content.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ import traceback
 
 from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.types import CallbackQuery, ChatMemberUpdated, ErrorEvent, Message, Update
+from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, ErrorEvent, Message, Update
 
 from bot.aiogram.api import AiogramBotApi
 from bot.aiogram.convert import engine_event
+from bot.groups import Groups
 from bot.renderer import Renderer, acknowledge
 from flows.engine import FrontDesk
-from flows.reply import Outgoing, Reply
 
 log = logging.getLogger(__name__)
 
-# Shown once when someone writes a command to the bot in a group: it only works in private.
-PRIVATE_ONLY = "chat.private_only"
+# Where the bot is a member it should not be: it leaves (see `bot.groups`).
+SHARED_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
+JOINED = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
 
 
 class Handlers:
@@ -32,6 +33,7 @@ class Handlers:
         self.desk = desk
         self.api = api
         self.renderer = renderer
+        self.groups = Groups(desk, api, renderer)
 
     async def on_update(self, event_update: Update) -> None:
         """A private message or a tap: the front desk's, journalled by the feed before."""
@@ -52,20 +54,24 @@ class Handlers:
         await self.on_update(event_update)
 
     async def on_group(self, message: Message) -> None:
-        """Not for groups: a command gets one polite line, anything else is left alone."""
+        """A group or a channel: one polite line where it may write, then the bot leaves."""
         user = message.from_user
-        if user is None or not (message.text or "").startswith("/"):
-            return
-        catalog = self.desk.catalog
-        if not catalog.has(PRIVATE_ONLY):
-            return
-        text = catalog.text(PRIVATE_ONLY, catalog.language_of(user.language_code))
-        await self.renderer.render(Reply([Outgoing(chat_id=message.chat.id, text=text)]))
+        await self._leave(message.chat, user.language_code if user is not None else None)
 
     async def on_membership(self, change: ChatMemberUpdated) -> None:
-        """The person blocked the bot: the same hook as a send refused with 403."""
-        if change.new_chat_member.status == ChatMemberStatus.KICKED:
+        """Blocked by the person: the same hook as a send refused with 403. Added to a group
+        or a channel: it leaves."""
+        status = change.new_chat_member.status
+        if change.chat.type in SHARED_CHATS:
+            if status in JOINED:
+                await self._leave(change.chat, change.from_user.language_code)
+        elif status == ChatMemberStatus.KICKED:
             await self.renderer.report_unreachable(change.chat.id)
+
+    async def _leave(self, chat: Chat, language_code: str | None) -> None:
+        if chat.type in SHARED_CHATS:
+            say = chat.type != ChatType.CHANNEL
+            await self.groups.leave(chat.id, language_code=language_code, say=say)
 
     async def on_error(self, event: ErrorEvent) -> None:
         """Where it broke, never what was in it: exception texts can quote personal data."""
@@ -80,6 +86,7 @@ def router(handlers: Handlers) -> Router:
     routes.callback_query.register(handlers.on_tap)
     routes.message.register(handlers.on_message, private)
     routes.message.register(handlers.on_group, ~private)
+    routes.channel_post.register(handlers.on_group)
     routes.my_chat_member.register(handlers.on_membership)
     routes.errors.register(handlers.on_error)
     return routes

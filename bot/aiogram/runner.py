@@ -14,13 +14,15 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
 
 from bot.aiogram.api import AiogramBotApi, translated
 from bot.aiogram.convert import parse, raw_of, route
 from bot.aiogram.handlers import Handlers, router
 from bot.botapi import BotApiError
-from bot.feed import Route
+from bot.feed import Route, Unparsed, parse_each
 from bot.lifecycle import (
     ALLOWED_UPDATES,
     CONCURRENCY,
@@ -43,6 +45,13 @@ def build_bot(settings: Settings, *, concurrency: int = CONCURRENCY) -> Bot:
     return Bot(settings.token(), session=AiohttpSession(api=server, limit=concurrency))
 
 
+class GetRawUpdates(GetUpdates):
+    """getUpdates answered as plain JSON: aiogram would parse the whole batch at once, and one
+    update it refuses would refuse them all."""
+
+    __returning__ = list[dict[str, Any]]  # type: ignore[assignment]
+
+
 class AiogramSource:
     """The feed's view of aiogram: its `Update`, the Dispatcher, getUpdates and the webhook."""
 
@@ -63,16 +72,21 @@ class AiogramSource:
         return parse(raw, self.bot)
 
     async def dispatch(self, update: Update) -> None:
+        try:
+            update.event_type  # noqa: B018 (it raises for an update of no kind aiogram knows)
+        except UpdateTypeLookupError:
+            # The Dispatcher would warn with the whole update, contents and all.
+            log.info("update %s is of no kind this bot knows: nothing to do", update.update_id)
+            return
         await self.dispatcher.feed_update(self.bot, update)
 
-    async def fetch(self, offset: int | None) -> Sequence[Update]:
+    async def fetch(self, offset: int | None) -> Sequence[Update | Unparsed]:
+        method = GetRawUpdates(
+            offset=offset, timeout=POLL_SECONDS, allowed_updates=list(ALLOWED_UPDATES)
+        )
         async with translated():
-            return await self.bot.get_updates(
-                offset=offset,
-                timeout=POLL_SECONDS,
-                allowed_updates=list(ALLOWED_UPDATES),
-                request_timeout=POLL_SECONDS + 10,
-            )
+            raws = await self.bot(method, request_timeout=POLL_SECONDS + 10)
+        return parse_each(raws, self.parse)
 
     async def delete_webhook(self) -> None:
         async with translated():

@@ -186,6 +186,15 @@ class EmulatorClient:
         fields = {"file_name": file_name, "mime_type": mime_type, "caption": caption}
         return await self._act(user_id, "document", {**fields, "data_base64": _b64(data)})
 
+    async def create_group(
+        self, *, kind: str = "group", title: str = "", added_by: int | None = None
+    ) -> tuple[Json, int | None]:
+        """A group, supergroup or channel; `added_by` adds the bot to it (a my_chat_member
+        update, whose update_id comes back)."""
+        body = {"type": kind, "title": title, "added_by": added_by}
+        answer = await self._call("POST", "/groups", json=body)
+        return answer["chat"], answer["update_id"]
+
     async def inject_update(self, update: Json) -> int:
         """Queues a raw update as is (its own update_id is kept); returns the update_id."""
         return int((await self._call("POST", "/updates", json=update))["update_id"])

@@ -12,7 +12,7 @@ import binascii
 
 from aiohttp import web
 
-from bot.emulator import actions, driver_views
+from bot.emulator import actions, driver_views, groups
 from bot.emulator.actions import DriverError
 from bot.emulator.driver_views import PREFIX, Route, as_int, read_json, wrap
 from bot.emulator.limits import DROP, Fault
@@ -196,6 +196,11 @@ async def unblock(request: web.Request, state: EmulatorState) -> Json:
     return {"update_id": update_id, "user": state.users[_user_id(request)].to_driver()}
 
 
+async def create_group(request: web.Request, state: EmulatorState) -> Json:
+    group, update_id = groups.add_group(state, await read_json(request))
+    return {"chat": group.to_driver(), "update_id": update_id}
+
+
 async def inject_update(request: web.Request, state: EmulatorState) -> Json:
     return {"update_id": actions.inject(state, await read_json(request))}
 
@@ -223,6 +228,7 @@ def setup_routes(app: web.Application, state: EmulatorState) -> None:
         ("POST", "/users/{user_id}/block", block),
         ("POST", "/users/{user_id}/unblock", unblock),
         ("POST", "/updates", inject_update),
+        ("POST", "/groups", create_group),
         ("GET", "/chats", views.list_chats),
         ("GET", "/chats/{chat_id}/transcript", views.transcript),
         ("GET", "/chats/{chat_id}/wait", views.wait_chat),

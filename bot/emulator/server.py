@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import driver, media, messages, methods
+from bot.emulator import driver, groups, media, messages, methods
 from bot.emulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError, too_many_requests
 from bot.emulator.limits import DROP, FLOOD_METHODS, Fault
 from bot.emulator.methods import Handler
@@ -27,7 +27,12 @@ STATE: web.AppKey[EmulatorState] = web.AppKey("emulator_state", EmulatorState)
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 METHODS: dict[str, tuple[str, Handler]] = {
     name.lower(): (name, handler)
-    for name, handler in {**methods.HANDLERS, **messages.HANDLERS, **media.HANDLERS}.items()
+    for name, handler in {
+        **methods.HANDLERS,
+        **messages.HANDLERS,
+        **media.HANDLERS,
+        **groups.HANDLERS,
+    }.items()
 }
 _BAD_GATEWAY = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"

@@ -167,6 +167,9 @@ class EmulatorState:
         chat = self.chat(chat_id)
         if chat.user.blocked:
             raise ApiError(403, BLOCKED)
+        if getattr(chat.user, "member", True) is False:  # a group the bot has left
+            kind = getattr(chat.user, "kind", "group")
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
         return chat
 
     def add_message(self, chat: Chat, *, from_bot: bool, **fields: Any) -> Message:

@@ -128,6 +128,10 @@ class PtbBotApi:
         async with translated():
             await self.bot.delete_my_commands(scope=_scope(chat_id), language_code=language_code)
 
+    async def leave_chat(self, chat_id: int) -> None:
+        async with translated():
+            await self.bot.leave_chat(chat_id)
+
 
 def _scope(chat_id: int | None) -> BotCommandScopeChat | None:
     return BotCommandScopeChat(chat_id) if chat_id is not None else None

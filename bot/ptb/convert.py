@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from datetime import datetime
+
+from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
 from bot.feed import OTHER_KINDS, Route
@@ -17,6 +19,59 @@ from flows.events import (
     TextIn,
     parse_command,
 )
+
+
+class Unreadable(ValueError):
+    """An update missing what Telegram always sends: PTB builds it anyway, the desk cannot."""
+
+
+def check(update: Update) -> Update:
+    """PTB builds an update from any JSON, required fields missing or of the wrong type; the
+    fields the handlers and PTB's own filters count on are checked here, so such an update is
+    refused as unreadable instead of failing inside a filter."""
+    for message in (update.message, update.edited_message, update.channel_post):
+        if message is not None:
+            _check_message(message)
+    query = update.callback_query
+    if query is not None:
+        _require(isinstance(query.id, str) and isinstance(query.chat_instance, str))
+        _check_user(query.from_user)
+        _require(query.data is None or isinstance(query.data, str))
+        if query.message is not None:
+            _require(isinstance(query.message.message_id, int))
+            _check_chat(query.message.chat)
+    change = update.my_chat_member
+    if change is not None:
+        _check_chat(change.chat)
+        _check_user(change.from_user)
+        _require(isinstance(change.new_chat_member.status, str))
+    return update
+
+
+def _check_message(message: Message) -> None:
+    _require(isinstance(message.message_id, int) and isinstance(message.date, datetime))
+    _check_chat(message.chat)
+    if message.from_user is not None:
+        _check_user(message.from_user)
+    _require(message.text is None or isinstance(message.text, str))
+    _require(message.caption is None or isinstance(message.caption, str))
+
+
+def _check_chat(chat: object) -> None:
+    _require(isinstance(chat, Chat) and _integer(chat.id) and isinstance(chat.type, str))
+
+
+def _check_user(user: object) -> None:
+    _require(isinstance(user, User) and _integer(user.id) and isinstance(user.first_name, str))
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise Unreadable("not an update Telegram sends")
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -34,8 +89,9 @@ def sender_of(update: Update) -> Sender | None:
 
 
 def message_event(sender: Sender, message: Message) -> Event:
-    """A new message: a command, text, the largest photo, a document, a contact, or other."""
-    if message.text is not None:
+    """A new message: a command, text, the largest photo, a document, a contact, or other.
+    PTB does not check types: a `text` that is not a string is nothing the desk can read."""
+    if isinstance(message.text, str):
         command = parse_command(message.text)
         if command is not None:
             return CommandIn(sender, name=command[0], args=command[1])

@@ -12,7 +12,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -22,17 +22,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot.groups import Groups
 from bot.ptb.api import PtbBotApi
 from bot.ptb.convert import message_event, sender_of, tap_event
 from bot.renderer import Renderer, acknowledge
 from flows.engine import FrontDesk
-from flows.reply import Outgoing, Reply
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-# Shown once when someone writes a command to the bot in a group: it only works in private.
-PRIVATE_ONLY = "chat.private_only"
+# Where the bot is a member it should not be: it leaves (see `bot.groups`).
+SHARED_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
+JOINED = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
 
 
 class Handlers:
@@ -40,6 +41,7 @@ class Handlers:
         self.desk = desk
         self.api = api
         self.renderer = renderer
+        self.groups = Groups(desk, api, renderer)
 
     async def on_message(self, update: Update, _context: Context) -> None:
         sender, message = sender_of(update), update.effective_message
@@ -49,7 +51,8 @@ class Handlers:
         await self.desk.process(event, self.renderer, update_id=update.update_id, journalled=True)
 
     async def on_tap(self, update: Update, _context: Context) -> None:
-        assert update.callback_query is not None
+        if update.callback_query is None or not isinstance(update.callback_query.id, str):
+            return
         answered = asyncio.create_task(acknowledge(self.api, update.callback_query.id))
         try:
             sender = sender_of(update)
@@ -62,20 +65,24 @@ class Handlers:
             await answered
 
     async def on_group(self, update: Update, _context: Context) -> None:
-        """Not for groups: a command gets one polite line, anything else is left alone."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or not (message.text or "").startswith("/"):
-            return
-        catalog = self.desk.catalog
-        if not catalog.has(PRIVATE_ONLY):
-            return
-        text = catalog.text(PRIVATE_ONLY, catalog.language_of(user.language_code))
-        await self.renderer.render(Reply([Outgoing(chat_id=message.chat_id, text=text)]))
+        """A group or a channel: one polite line where it may write, then the bot leaves."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or not isinstance(chat.id, int) or chat.type not in SHARED_CHATS:
+            return  # nothing to do: not a chat it could leave
+        language = user.language_code if user is not None else None
+        await self.groups.leave(chat.id, language_code=language, say=chat.type != ChatType.CHANNEL)
 
-    async def on_membership(self, update: Update, _context: Context) -> None:
-        """The person blocked the bot: the same hook as a send refused with 403."""
+    async def on_membership(self, update: Update, context: Context) -> None:
+        """Blocked by the person: the same hook as a send refused with 403. Added to a group
+        or a channel: it leaves."""
         change = update.my_chat_member
-        if change is not None and change.new_chat_member.status == ChatMemberStatus.BANNED:
+        if change is None or not isinstance(change.chat.id, int):
+            return
+        status = change.new_chat_member.status
+        if change.chat.type in SHARED_CHATS:
+            if status in JOINED:
+                await self.on_group(update, context)
+        elif status == ChatMemberStatus.BANNED:
             await self.renderer.report_unreachable(change.chat.id)
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -92,6 +99,7 @@ def register(application: Application, handlers: Handlers) -> None:
     application.add_handler(CallbackQueryHandler(handlers.on_tap))
     application.add_handler(MessageHandler(new_message & private, handlers.on_message))
     application.add_handler(MessageHandler(new_message & ~private, handlers.on_group))
+    application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, handlers.on_group))
     application.add_handler(
         ChatMemberHandler(handlers.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
     )

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.feed import Route
+from bot.feed import Route, Unparsed, parse_each
 from bot.lifecycle import (
     ALLOWED_UPDATES,
     CONCURRENCY,
@@ -30,7 +30,7 @@ from bot.lifecycle import (
     stop_on_signals,
 )
 from bot.ptb.api import PtbBotApi, translated
-from bot.ptb.convert import route
+from bot.ptb.convert import check, route
 from bot.ptb.handlers import Handlers, register
 from bot.renderer import Renderer, Unreachable
 from bot.transport import AiohttpRequest
@@ -96,6 +96,7 @@ class PtbSource:
         update = Update.de_json(raw, self.application.bot)
         if update is None:
             raise ValueError("not an update")
+        check(update)
         if len(self._raw) >= RAW_KEPT:  # updates never journalled (groups) leave theirs here
             self._raw.clear()
         self._raw[update.update_id] = raw
@@ -104,10 +105,10 @@ class PtbSource:
     async def dispatch(self, update: Update) -> None:
         await self.application.process_update(update)
 
-    async def fetch(self, offset: int | None) -> Sequence[Update]:
+    async def fetch(self, offset: int | None) -> Sequence[Update | Unparsed]:
         """getUpdates through PTB's `do_api_request`, so the JSON is at hand for the journal (the
         lower-case name, which the Bot API accepts, keeps PTB from warning that it has a
-        method for it)."""
+        method for it); each update parsed on its own, so one PTB refuses spoils nothing."""
         params: dict[str, Any] = {"timeout": POLL_SECONDS, "allowed_updates": ALLOWED_UPDATES}
         if offset is not None:
             params["offset"] = offset
@@ -115,7 +116,7 @@ class PtbSource:
             raws = await self.application.bot.do_api_request(
                 "getupdates", api_kwargs=params, read_timeout=POLL_SECONDS + POLL_GRACE
             )
-        return [self.parse(raw) for raw in raws]
+        return parse_each(raws if isinstance(raws, list) else [], self.parse)
 
     async def delete_webhook(self) -> None:
         async with translated():

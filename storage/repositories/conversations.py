@@ -40,6 +40,12 @@ _MARK_DONE = Prepared(
     .where(_JOURNAL.c.update_id == bindparam("key"), _JOURNAL.c.status == "pending")
     .values(status="done", handled_at=bindparam("handled_at"), payload=bindparam("empty"))
 )
+# An update nobody can handle (malformed, or from an older Bot API) keeps what it came as.
+_SET_ASIDE = Prepared(
+    update(_JOURNAL)
+    .where(_JOURNAL.c.update_id == bindparam("key"), _JOURNAL.c.status == "pending")
+    .values(status="failed", handled_at=bindparam("handled_at"))
+)
 _JOURNAL_COLUMNS = [column.name for column in _JOURNAL.columns]
 
 
@@ -107,6 +113,12 @@ class UpdateJournal:
             return True
         # Updates handled without a journal row (tests driving the engine directly) are fine.
         return await self._session.get(ProcessedUpdate, update_id) is None
+
+    async def set_aside(self, *, update_id: int) -> bool:
+        """Never to be handled (it could not be read): no longer pending, its payload kept as it
+        came for someone to look at. False when it was not pending."""
+        values = {"key": update_id, "handled_at": utcnow()}
+        return bool((await _SET_ASIDE.run(self._link, values)).rowcount)
 
     async def unfinished(self, *, limit: int = 1000) -> Sequence[ProcessedUpdate]:
         query = (

@@ -37,7 +37,7 @@ class ProcessedUpdate(SQLModel, table=True):
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
     chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    # pending | done | failed
+    # pending | done | failed (could not be read: set aside, never handled)
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
