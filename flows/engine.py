@@ -118,9 +118,10 @@ class FrontDesk:
             delivered = await renderer.render(reply)
             kept = [d for d in delivered if d.anchor.kind == "card" or d.outbox_key is not None]
             shown = {item.outbox_key for item in delivered}
-            owed = [m.outbox_key for m in reply.messages if m.outbox_key not in shown]
-            if kept or owed:
-                await self.remember(kept, undelivered=[key for key in owed if key])
+            owed = [m.outbox_key for m in reply.messages if m.outbox_key]
+            undelivered = [key for key in owed if key not in shown]
+            if kept or undelivered:
+                await self.remember(kept, undelivered=undelivered)
             for item in delivered:
                 # A menu edited in place keeps its id; a new menu's id rides along with the
                 # chat's next turn instead of costing a transaction of its own (losing it in a

@@ -169,7 +169,7 @@ async def confirmation(turn: Turn, request: Request) -> None:
         opening = hours.next_opening(turn.now, tz=settings.tz, extra_closed_days=closed_days)
         when = day_and_time(opening, tz=settings.tz, lang=turn.lang)
         note += "\n" + turn.t("card.out_of_hours", when=when)
-    key = f"{CONFIRMATION}:{request.id}"
+    key = f"confirmation:{request.id}"
     card = Outgoing(
         chat_id=turn.chat_id,
         text=card_text(turn.desk, request, turn.lang, note=note),
