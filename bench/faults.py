@@ -48,6 +48,7 @@ RECEIVED = "Ricevuta. La avviseremo"
 ANSWER_SECONDS = 12.0  # longer than the renderer's retries of one message
 METHODS = ("sendMessage", "editMessageText", "answerCallbackQuery", "getUpdates")
 CATEGORIES = ("💊 Terapia o farmaci", "🧪 Esami o referti", "🗂 Pratiche e documenti")
+SPINNERS: set[asyncio.Task[None]] = set()
 
 
 @dataclass
@@ -64,8 +65,11 @@ class Counts:
 
 
 class Patient:
-    def __init__(self, driver: Driver, user_id: int, index: int, counts: Counts) -> None:
+    def __init__(
+        self, driver: Driver, user_id: int, index: int, counts: Counts, *, spinners: bool = True
+    ) -> None:
         self.driver, self.id, self.index, self.counts = driver, user_id, index, counts
+        self.spinners = spinners  # look, a while after each tap, whether it was answered
 
     async def transcript(self) -> list[dict[str, Any]]:
         body = await self.driver.call("GET", f"/chats/{self.id}/transcript")
@@ -78,7 +82,7 @@ class Patient:
 
     async def find(self, label: str) -> dict[str, Any] | None:
         for message in reversed(await self.transcript()):
-            if label in self.labels(message):
+            if any(label in shown for shown in self.labels(message)):
                 return message
         return None
 
@@ -87,7 +91,7 @@ class Patient:
 
     async def latest_lacks(self, label: str) -> bool:
         messages = await self.transcript()
-        return bool(messages) and label not in self.labels(messages[-1])
+        return bool(messages) and not any(label in shown for shown in self.labels(messages[-1]))
 
     async def confirmations(self) -> int:
         return sum(RECEIVED in str(m.get("text")) for m in await self.transcript())
@@ -105,7 +109,12 @@ class Patient:
         body = {"label": label, "message_id": message["message_id"]}
         tapped = await self.driver.call("POST", f"/users/{self.id}/tap", json=body)
         self.counts.taps += 1
-        asyncio.get_running_loop().create_task(self._spinner(str(tapped["callback_query_id"])))
+        if self.spinners:
+            task = asyncio.get_running_loop().create_task(
+                self._spinner(str(tapped["callback_query_id"]))
+            )
+            SPINNERS.add(task)
+            task.add_done_callback(SPINNERS.discard)
 
     async def _spinner(self, callback_id: str) -> None:
         await asyncio.sleep(ANSWER_SECONDS)
@@ -125,6 +134,10 @@ class Patient:
             await self.driver.call("POST", f"/users/{self.id}/messages", json={"text": "/menu"})
             await self.until(lambda: self.shows("❓ Domanda"))
         self.counts.gave_up.append(self.id)
+        if os.environ.get("BENCH_FAULTS_SHOW"):
+            for message in await self.transcript():
+                print("   ", message.get("message_id"), repr(message.get("text"))[:70],
+                      self.labels(message))  # fmt: skip
 
     async def _walk(self, category: str, question: str) -> bool:
         steps: list[tuple[str, str, Any]] = [
@@ -196,7 +209,7 @@ async def main(args: argparse.Namespace) -> int:
         }
         bot = Child("frontdesk", FRONTDESK, env, work)
         if args.code:
-            bot.env["PYTHONPATH"] = str(Path(args.code).resolve())
+            bot.env["PYTHONPATH"] = args.code
         driver = Driver(base_url)
         counts = Counts()
         try:
@@ -237,8 +250,9 @@ async def main(args: argparse.Namespace) -> int:
     injected: Counter[str] = Counter(stats.get("injected") or {})
     sends = sum(stats["calls"].get(m, 0) for m in ("sendMessage", "editMessageText"))
     lost_sends = sum(n for k, n in injected.items() if k.split()[0] in METHODS[:2])
+    code = args.code or "this checkout"
     print(f"bench.faults: {args.users} patients, rate {args.rate:g}, seed {args.seed},"
-          f" bot code {args.code or 'this checkout'}; onboarding failures {len(tally.failures)}")  # fmt: skip
+          f" bot code {code}; onboarding failures {len(tally.failures)}")  # fmt: skip
     print(f"  injected faults   {sum(injected.values())}: " + ", ".join(
         f"{k} {n}" for k, n in sorted(injected.items())))  # fmt: skip
     print(f"  sends and edits   {sends} calls, {lost_sends} of them failed by the emulator")
@@ -258,7 +272,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--code", help="the bot's code from this folder (default: this checkout)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.code = str(Path(args.code).resolve()) if args.code else None
+    return args
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bench.faults import Counts, Patient, faults
+from bench.flow import Driver, identity
 from bot.bootstrap import App
-from bot.emulator import EmulatorClient
+from bot.emulator import Emulator, EmulatorClient
 from storage.tables import OutboundMessage
 from tests.e2e.conftest import READY_SECONDS, BotProcess, RunningBot, calls, wait_until
 from tests.e2e.people import Someone, onboard
@@ -238,3 +240,30 @@ async def test_killed_after_saving_the_request_the_confirmation_comes_once_after
         assert statuses == [("sent",)]
         card = db.execute("SELECT status_message_id FROM requests").fetchone()
         assert card[0] is not None  # the live card is remembered: it is edited later
+
+
+# --- many patients, a share of every call failing -----------------------------------------
+
+
+async def test_patients_filing_while_a_tenth_of_calls_fail_all_get_their_confirmation(
+    tg: EmulatorClient, emulator: Emulator, app: App, frontdesk: RunningBot
+) -> None:
+    people = [await Someone.join(tg, 9400 + n) for n in range(6)]
+    await asyncio.gather(*(onboard(p, code=identity(n)[3]) for n, p in enumerate(people)))
+    for fault in faults(0.1, seed=5):
+        await tg.fail_next(
+            fault["method"], fault["status"], count=None, rate=fault["rate"], seed=fault["seed"]
+        )
+    counts = Counts()
+    driver = Driver(emulator.base_url)
+    try:
+        patients = [Patient(driver, p.id, n, counts, spinners=False) for n, p in enumerate(people)]
+        await asyncio.gather(*(p.file() for p in patients))
+    finally:
+        await tg.clear_faults()
+        await driver.close()
+    assert counts.gave_up == []
+    for someone in people:
+        assert await received(someone) >= 1
+    assert len(await requests_of(app)) == len(people)
+    assert counts.menu_restarts == 0  # nobody had to type /menu to get going again
