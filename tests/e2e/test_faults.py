@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from bench.faults import Counts, Patient, faults
-from bench.flow import Driver, identity
+from bench.flow import Driver, Person, Tally, patient_steps
 from bot.bootstrap import App
 from bot.emulator import Emulator, EmulatorClient
 from storage.tables import OutboundMessage
@@ -249,13 +249,18 @@ async def test_patients_filing_while_a_tenth_of_calls_fail_all_get_their_confirm
     tg: EmulatorClient, emulator: Emulator, app: App, frontdesk: RunningBot
 ) -> None:
     people = [await Someone.join(tg, 9400 + n) for n in range(6)]
-    await asyncio.gather(*(onboard(p, code=identity(n)[3]) for n, p in enumerate(people)))
+    driver = Driver(emulator.base_url)
+    tally = Tally()
+    walkers = [Person(driver, p.id, tally, 0.05) for p in people]
+    await asyncio.gather(
+        *(w.walk(patient_steps(n)[:8], lambda *_: None) for n, w in enumerate(walkers))
+    )
+    assert tally.failures == []  # onboarded with no faults
     for fault in faults(0.1, seed=5):
         await tg.fail_next(
             fault["method"], fault["status"], count=None, rate=fault["rate"], seed=fault["seed"]
         )
     counts = Counts()
-    driver = Driver(emulator.base_url)
     try:
         patients = [Patient(driver, p.id, n, counts, spinners=False) for n, p in enumerate(people)]
         await asyncio.gather(*(p.file() for p in patients))
