@@ -1,21 +1,30 @@
 """The renderer shared by both adapters: the engine's `Reply` turned into Bot API calls.
 
 Each framework supplies a thin `BotApi` (see `bot.botapi`); everything about how a reply is shown
-lives here: keyboards, edits in place with a new message when the edit is impossible, protected
-content, files, command menus, and what to do when a chat cannot be reached.
+lives here: keyboards, edits in place with a new message when the edit is impossible or keeps
+failing, retries of what Telegram failed to take (`bot.retrying`), protected content, files,
+command menus, and what to do when a chat cannot be reached (docs/delivery.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.botapi import BotApi, BotApiError, Markup
+from bot.retrying import Monotonic, RetryPolicy, Sleep, retrying, transient
 from flows.reply import Button, CommandMenu, Delivered, KeyButton, Outgoing, Reply
 
 log = logging.getLogger(__name__)
+
+# Telegram takes answerCallbackQuery only for a short while after the tap (its documentation
+# gives no figure; "query is too old" comes after about 15 s, counted from the tap, which was a
+# little before we got the update): a second try only starts within this many seconds.
+ANSWER_WINDOW = 10.0
+ANSWER_PAUSE = 0.5
 
 # Called with the chat id of someone who blocked the bot (or deleted their account).
 Unreachable = Callable[[int], Awaitable[None]]
@@ -29,14 +38,16 @@ class Renderer:
         api: BotApi,
         *,
         on_unreachable: Unreachable | None = None,
-        retries: int = 2,
-        longest_wait: float = 30.0,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.api = api
         # The hook where a later issue marks the patient unreachable and tells staff.
         self.on_unreachable = on_unreachable
-        self.retries = retries
-        self.longest_wait = longest_wait
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.monotonic = monotonic
 
     async def render(self, reply: Reply) -> list[Delivered]:
         delivered: list[Delivered] = []
@@ -57,7 +68,9 @@ class Renderer:
                 log.error("message to chat %s not delivered: %s", message.chat_id, _reason(exc))
                 continue
             if message.anchor is not None:
-                delivered.append(Delivered(message.anchor, message.chat_id, message_id))
+                delivered.append(
+                    Delivered(message.anchor, message.chat_id, message_id, message.outbox_key)
+                )
         for menu in reply.menus:
             await self._set_menu(menu)
         return delivered
@@ -84,37 +97,40 @@ class Renderer:
             log.error("unreachable hook failed for chat %s: %s", chat_id, type(exc).__name__)
 
     async def _deliver(self, message: Outgoing) -> int:
+        """An edit in place when possible; a new message when the edit is impossible or still
+        fails after its retries, so the person never stays on the screen before."""
         if _editable(message):
             assert message.edit_message_id is not None
             try:
-                await self._retrying(self._edit, message)
+                await self._retrying(self._edit, message, "edit")
             except BotApiError as error:
                 if error.not_modified:
                     return message.edit_message_id
-                if not error.edit_impossible:
+                if error.unreachable:
                     raise
                 log.info(
-                    "message %s in chat %s cannot be edited: sending a new one",
+                    "message %s in chat %s not edited (%s): sending a new one",
                     message.edit_message_id,
                     message.chat_id,
+                    error.code,
                 )
             else:
                 return message.edit_message_id
-        return await self._retrying(self._send, message)
+        # A send that timed out may have arrived: trying again can show it twice, which is
+        # better than an answer never shown (docs/delivery.md).
+        sent: int = await self._retrying(self._send, message, "send")
+        return sent
 
-    async def _retrying(self, call: Callable[[Outgoing], Awaitable[Any]], message: Outgoing) -> Any:
-        """Honour Telegram's retry_after a few times; a longer wait is left to the caller."""
-        attempt = 0
-        while True:
-            try:
-                return await call(message)
-            except BotApiError as error:
-                wait = error.retry_after
-                if wait is None or wait > self.longest_wait or attempt >= self.retries:
-                    raise
-                log.info("flood control on chat %s: retrying in %ss", message.chat_id, wait)
-                await asyncio.sleep(wait)
-            attempt += 1
+    async def _retrying(
+        self, call: Callable[[Outgoing], Awaitable[Any]], message: Outgoing, what: str
+    ) -> Any:
+        return await retrying(
+            lambda: call(message),
+            self.policy,
+            what=f"{what} in chat {message.chat_id}",
+            sleep=self.sleep,
+            monotonic=self.monotonic,
+        )
 
     async def _edit(self, message: Outgoing) -> None:
         assert message.edit_message_id is not None
@@ -151,12 +167,28 @@ def _reason(exc: Exception) -> str:
     return str(exc) if isinstance(exc, BotApiError) else type(exc).__name__
 
 
-async def acknowledge(api: BotApi, callback_query_id: str) -> None:
-    """Stop the button's spinner with an empty answer; a too-old query is not worth an error."""
-    try:
-        await api.answer_callback_query(callback_query_id, text=None)
-    except BotApiError as error:
-        log.info("callback query not answered: %s", error)
+async def acknowledge(
+    api: BotApi,
+    callback_query_id: str,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Monotonic = time.monotonic,
+) -> None:
+    """Stop the button's spinner with an empty answer. A failure worth repeating (429, 5xx,
+    network) is tried once more while Telegram may still take it; a query already too old is
+    not worth an error."""
+    started = monotonic()
+    for attempt in (1, 2):
+        try:
+            await api.answer_callback_query(callback_query_id, text=None)
+            return
+        except BotApiError as error:
+            wait = (error.retry_after or 1.0) if error.code == 429 else ANSWER_PAUSE
+            late = monotonic() - started + wait > ANSWER_WINDOW
+            if attempt == 2 or not transient(error) or late:
+                log.info("callback query not answered: %s", error)
+                return
+        await sleep(wait)
 
 
 def _editable(message: Outgoing) -> bool:

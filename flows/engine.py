@@ -11,7 +11,7 @@ import asyncio
 import logging
 import traceback
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from flows.registry import Registry
 from flows.reply import Delivered, Outgoing, Reply
 from flows.settings import Settings
 from flows.turn import Turn
+from storage.repositories.outbox import OutboxRepository
 from storage.tables import Conversation
 from storage.uow import Database, UnitOfWork
 
@@ -83,6 +84,8 @@ class FrontDesk:
         # The menu message each chat shows, as last read or written (saves a write per tap).
         self._menus: dict[int, int | None] = {}
         self._unsaved_menus: dict[int, int] = {}
+        # Set by the outbox's dispatcher when it runs: something is due now.
+        self.wake_outbox: Callable[[], None] | None = None
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -113,9 +116,12 @@ class FrontDesk:
                 return
             reply = await self.handle(event, update_id=update_id)
             delivered = await renderer.render(reply)
-            cards = [item for item in delivered if item.anchor.kind == "card"]
-            if cards:
-                await self.remember(cards)
+            kept = [d for d in delivered if d.anchor.kind == "card" or d.outbox_key is not None]
+            shown = {item.outbox_key for item in delivered}
+            owed = [m.outbox_key for m in reply.messages if m.outbox_key]
+            undelivered = [key for key in owed if key not in shown]
+            if kept or undelivered:
+                await self.remember(kept, undelivered=undelivered)
             for item in delivered:
                 # A menu edited in place keeps its id; a new menu's id rides along with the
                 # chat's next turn instead of costing a transaction of its own (losing it in a
@@ -159,8 +165,14 @@ class FrontDesk:
             _log_unexpected(exc, update_id)
             return await self._apologise(event, update_id, now)
 
-    async def remember(self, delivered: Sequence[Delivered]) -> None:
+    async def remember(
+        self, delivered: Sequence[Delivered], *, undelivered: Sequence[str] = ()
+    ) -> None:
+        """The ids of menus and cards just shown. Outbox rows a reply carried (`outbox_key`)
+        are marked sent when shown; those it could not show go to the outbox's dispatcher."""
+        now = self.clock.now()
         async with self.database.uow() as uow:
+            outbox = OutboxRepository(uow.session)
             for item in delivered:
                 if item.anchor.kind == "menu":
                     conversation = await uow.conversations.get(chat_id=item.anchor.key)
@@ -174,7 +186,14 @@ class FrontDesk:
                         request.status_chat_id = item.chat_id
                         request.status_message_id = item.message_id
                         await uow.requests.save(request=request)
+                if item.outbox_key is not None:
+                    await outbox.shown_by_reply(
+                        key=item.outbox_key, message_id=item.message_id, now=now
+                    )
+            released = await outbox.release_held(now=now, keys=undelivered) if undelivered else 0
             await uow.commit()
+        if released and self.wake_outbox is not None:
+            self.wake_outbox()
 
     # --- inside a turn --------------------------------------------------------------------
 
@@ -227,14 +246,28 @@ class FrontDesk:
                 await desk.on_global(turn, decoded.code)
                 return
             if decoded.nonce != turn.conversation.nonce:
-                if event.message_id == turn.conversation.menu_message_id:
-                    return  # a double tap on the menu already moved on: handled once
-                turn.tapped_message_id = None
-                await desk.show_current(turn, turn.t("menu.expired"))
+                await self._stale_menu(turn, desk, event)
                 return
             await desk.on_tap(turn, decoded.code)
             return
         await desk.on_input(turn)
+
+    async def _stale_menu(self, turn: Turn, desk: Desk, event: TapIn) -> None:
+        """A button of an older menu always gets an answer: where the person stands. Its action
+        is never applied, so a double tap does nothing twice.
+
+        On the current menu's own message (a double tap after it moved on, or an edit that
+        never reached Telegram and left an older step showing) the current step is drawn
+        again in place, with the same buttons: a true double tap changes nothing ("message is
+        not modified"), a screen left behind is repaired. Any older message gets the current
+        step anew below, with a word that the menu expired.
+        """
+        if event.message_id == turn.conversation.menu_message_id:
+            turn.redraw = True
+            await desk.show_current(turn)
+            return
+        turn.tapped_message_id = None
+        await desk.show_current(turn, turn.t("menu.expired"))
 
     async def _finish(self, turn: Turn, update_id: int | None) -> None:
         await turn.uow.conversations.save(conversation=turn.conversation)

@@ -56,6 +56,9 @@ class Outgoing:
     anchor: Anchor | None = None
     protect: bool = False
     file: FileRef | None = None
+    # The outbox row (its idempotency key) this message delivers: marked sent once it is shown,
+    # handed to the outbox's dispatcher if it could not be. Needs an anchor.
+    outbox_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +89,4 @@ class Delivered:
     anchor: Anchor
     chat_id: int
     message_id: int
+    outbox_key: str | None = None

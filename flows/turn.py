@@ -31,6 +31,9 @@ class Turn:
     reply: Reply = field(default_factory=Reply)
     # Set once a screen has been shown, so a later step does not show another one.
     screen_shown: bool = False
+    # The current screen shown again as it is (on a tap of its own message): its buttons keep
+    # the menu's nonce, so a double tap edits nothing and the current buttons keep working.
+    redraw: bool = False
     # False when the sender was not acting for a patient as a caregiver as the turn began:
     # then that link need not be looked up.
     maybe_acting: bool = True
@@ -92,5 +95,7 @@ class Turn:
         self.screen_shown = True
 
     def new_menu(self) -> None:
-        """Start a new menu: older buttons in this chat stop working."""
+        """Start a new menu: older buttons in this chat stop working (unless redrawing)."""
+        if self.redraw:
+            return
         self.conversation.nonce += 1

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flows.engine import FrontDesk
 from flows.housekeeping import tick
+from flows.patient.services import CONFIRMATION
 from flows.reminders import outbox
 from flows.reminders.reach import mark_unreachable
 from flows.reminders.times import in_quiet_hours, quiet_ends
@@ -87,6 +88,8 @@ class ReminderScheduler:
             raise RuntimeError("the scheduler is already running")
         self.bind(outbound)
         self._stop.clear()
+        await self._release_unanswered_cards()
+        self.desk.wake_outbox = self.wake
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per run otherwise
         aps = AsyncIOScheduler(timezone=UTC)
         aps.add_job(
@@ -104,6 +107,20 @@ class ReminderScheduler:
         self._serving = asyncio.create_task(self._serve())
         log.info("scheduler started (worker %s)", self.worker)
 
+    async def _release_unanswered_cards(self) -> None:
+        """Confirmations a turn held for its own reply, made before this start: that reply died
+        with the process (it was killed after saving the request), so the dispatcher sends them
+        now rather than when their hold ends. With several workers, one still answering at this
+        moment may then show its card twice (docs/delivery.md)."""
+        now = self.desk.clock.now()
+        async with self.desk.database.uow() as uow:
+            released = await OutboxRepository(uow.session).release_held(
+                now=now, kind=CONFIRMATION, created_before=now
+            )
+            await uow.commit()
+        if released:
+            log.info("%d request confirmations left unsent by a previous run: sending", released)
+
     async def shutdown(self) -> None:
         """Stop the clock, let the sends in flight finish, hand back untried claims."""
         if not self.running:
@@ -120,6 +137,7 @@ class ReminderScheduler:
                 log.warning("dispatcher did not stop in %ss", STOP_SECONDS)
         if self.dispatcher is not None:
             await self.dispatcher.unclaim()
+        self.desk.wake_outbox = None
         await self.leadership.release()
         log.info("scheduler stopped")
 

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramConflictError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramNotFound,
@@ -148,13 +150,20 @@ async def translated() -> AsyncIterator[None]:
         raise BotApiError(401, exc.message) from None
     except TelegramConflictError as exc:
         raise BotApiError(409, exc.message) from None
-    except TelegramServerError as exc:
+    except TelegramServerError as exc:  # any 5xx, RestartingTelegram included
         raise BotApiError(500, exc.message) from None
+    except TelegramEntityTooLarge as exc:  # a NetworkError to aiogram; retrying will not help
+        raise BotApiError(413, exc.message) from None
     except TelegramNetworkError as exc:
+        # A timeout ("Request timeout error") or a dropped connection; a timed-out call may
+        # still have reached Telegram (docs/delivery.md).
         # "ClientConnectorError: ..." — the details may quote the URL, and with it the token.
         raise BotApiError(0, exc.message.partition(":")[0]) from None
     except TelegramAPIError as exc:
         raise BotApiError(400, exc.message) from None
+    except ClientDecodeError:
+        # An answer that is not Telegram's JSON (a proxy's 502 page): like a network failure.
+        raise BotApiError(0, "undecodable answer") from None
 
 
 def to_aiogram(markup: Markup | None) -> AiogramMarkup | None:

@@ -301,14 +301,33 @@ class EmulatorClient:
             return body
 
     async def fail_next(
-        self, method: str, status: int | str = 429, count: int = 1, retry_after: int = 1
+        self,
+        method: str,
+        status: int | str = 429,
+        count: int | None = 1,
+        retry_after: int = 1,
+        *,
+        rate: float | None = None,
+        seed: int | None = None,
+        delay: float = 0.0,
     ) -> None:
         """The next `count` calls of `method` (case-insensitive, fnmatch: "send*", "*") fail.
 
         `status` is 429 (with retry_after), any 4xx/5xx (502 answers like nginx, not JSON),
-        or "drop" to close the connection without an answer.
+        "drop" to close the connection without an answer and without applying the call, or
+        "drop_after_apply" to apply it and then close the connection. With `rate`, each
+        matching call fails with that probability (from `seed`), `count` times at most (None:
+        until `clear_faults`). `delay`: seconds before a dropped connection closes.
         """
-        body = {"method": method, "status": status, "count": count, "retry_after": retry_after}
+        body: dict[str, Any] = {
+            "method": method, "status": status, "count": count, "retry_after": retry_after,
+            "delay": delay,
+        }  # fmt: skip
+        if rate is not None:
+            body["rate"] = rate
+            body["seed"] = seed
+        if count is None:
+            del body["count"]
         await self._call("POST", "/faults", json=body)
 
     async def clear_faults(self) -> None:

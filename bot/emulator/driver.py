@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.emulator import actions, driver_views, groups
 from bot.emulator.actions import DriverError
 from bot.emulator.driver_views import PREFIX, Route, as_int, read_json, wrap
-from bot.emulator.limits import DROP, Fault
+from bot.emulator.limits import DROP, DROP_AFTER_APPLY, Fault
 from bot.emulator.models import Json, Message
 from bot.emulator.state import EmulatorState
 
@@ -75,14 +75,27 @@ async def stats(request: web.Request, state: EmulatorState) -> Json:
 async def add_fault(request: web.Request, state: EmulatorState) -> Json:
     body = await read_json(request)
     status = body.get("status", 429)
-    if status != DROP and not (isinstance(status, int) and 400 <= status <= 599):
-        raise DriverError(400, "status must be an HTTP error status or 'drop'")
+    if status not in (DROP, DROP_AFTER_APPLY) and not (
+        isinstance(status, int) and 400 <= status <= 599
+    ):
+        raise DriverError(400, "status must be an HTTP error status, 'drop' or 'drop_after_apply'")
+    rate = body.get("rate")
+    if rate is not None and not (isinstance(rate, int | float) and 0 < rate <= 1):
+        raise DriverError(400, "rate must be a number in (0, 1]")
+    delay = body.get("delay", 0)
+    if not isinstance(delay, int | float) or delay < 0:
+        raise DriverError(400, "delay must be a non-negative number of seconds")
+    # A rate fault lasts until cleared unless a count is given; others fail the next `count`.
+    count = body.get("count", None if rate is not None else 1)
     fault = Fault(
         method=str(body.get("method") or "*"),
         status=status,
-        remaining=max(1, as_int(body.get("count", 1), "count")),
+        remaining=None if count is None else max(1, as_int(count, "count")),
         retry_after=max(1, as_int(body.get("retry_after", 1), "retry_after")),
         description=body.get("description"),
+        rate=None if rate is None else float(rate),
+        seed=None if body.get("seed") is None else as_int(body.get("seed"), "seed"),
+        delay=float(delay),
     )
     state.faults.add(fault)
     return {"faults": state.faults.pending()}

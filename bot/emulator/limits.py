@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from dataclasses import asdict, dataclass
+import random
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from bot.emulator.options import EmulatorOptions
@@ -26,6 +27,7 @@ FLOOD_METHODS = frozenset(
     }
 )
 DROP = "drop"
+DROP_AFTER_APPLY = "drop_after_apply"
 
 
 class TokenBucket:
@@ -88,16 +90,36 @@ class FloodControl:
 
 @dataclass
 class Fault:
-    """The next `remaining` calls matching `method` (an fnmatch pattern) fail with `status`."""
+    """Matching calls (`method`, an fnmatch pattern) fail with `status`: the next `remaining`
+    ones, or, with a `rate`, each one with that probability (drawn from `seed`), until
+    `remaining` have failed (None: no end).
+
+    `status` "drop" closes the connection before the call is applied (a timeout that changed
+    nothing); "drop_after_apply" applies it and then closes the connection without an answer
+    (a timeout whose call went through). `delay` seconds pass before the connection closes,
+    so a client whose read timeout is shorter times out first."""
 
     method: str
     status: int | str
-    remaining: int
+    remaining: int | None
     retry_after: int = 1
     description: str | None = None
+    rate: float | None = None
+    seed: int | None = None
+    delay: float = 0.0
+    injected: int = 0
+    _draws: random.Random | None = field(default=None, repr=False, compare=False)
+
+    def fires(self) -> bool:
+        if self.rate is None:
+            return True
+        if self._draws is None:
+            self._draws = random.Random(self.seed)
+        return self._draws.random() < self.rate
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+        return shown
 
 
 class FaultInjector:
@@ -117,11 +139,16 @@ class FaultInjector:
         return [fault.to_dict() for fault in self._faults]
 
     def take(self, method: str) -> Fault | None:
+        """The fault this call gets, if any; a rate fault that does not fire lets later ones
+        have their turn."""
         name = method.lower()
         for fault in self._faults:
-            if fnmatch.fnmatchcase(name, fault.method):
+            if not fnmatch.fnmatchcase(name, fault.method) or not fault.fires():
+                continue
+            fault.injected += 1
+            if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)
-                return fault
+            return fault
         return None

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.emulator import driver, groups, media, messages, methods
 from bot.emulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError, too_many_requests
-from bot.emulator.limits import DROP, FLOOD_METHODS, Fault
+from bot.emulator.limits import DROP, DROP_AFTER_APPLY, FLOOD_METHODS, Fault
 from bot.emulator.methods import Handler
 from bot.emulator.params import Params, parse_params
 from bot.emulator.state import EmulatorState
@@ -53,9 +53,13 @@ def _error(state: EmulatorState, error: ApiError) -> web.Response:
 
 
 async def _inject(request: web.Request, state: EmulatorState, fault: Fault) -> web.StreamResponse:
+    name = request.match_info["method"]
     state.stats.injected_faults += 1
-    log.debug("injecting fault %s into %s", fault.status, request.match_info["method"])
-    if fault.status == DROP:
+    state.stats.injected[f"{METHODS[name.lower()][0]} {fault.status}"] += 1
+    log.debug("injecting fault %s into %s", fault.status, name)
+    if fault.status in (DROP, DROP_AFTER_APPLY):
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
         if request.transport is not None:
             request.transport.abort()
         # Nothing can be sent any more; aiohttp discards this response on a closed transport.
@@ -103,7 +107,7 @@ async def _answer(
     if state.options.latency_ms > 0:
         await asyncio.sleep(state.options.latency_ms / 1000)
     fault = state.faults.take(name)
-    if fault is not None:
+    if fault is not None and fault.status != DROP_AFTER_APPLY:
         return await _inject(request, state, fault)
     try:
         params = await parse_params(request)
@@ -115,7 +119,11 @@ async def _answer(
         result = await handler(state, params)
     except ApiError as error:
         log.debug("%s failed with %s", name, error.code)
+        if fault is not None:  # the answer, an error here, is lost all the same
+            return await _inject(request, state, fault)
         return _error(state, error)
+    if fault is not None:  # applied: only the answer never arrives
+        return await _inject(request, state, fault)
     return _json({"ok": True, "result": result})
 
 

@@ -46,6 +46,8 @@ class Stats:
     responses_429: int = 0
     flood_429: int = 0
     injected_faults: int = 0
+    # "method status" -> how many faults of that kind were injected, e.g. "sendMessage 500".
+    injected: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> Json:
         return {
@@ -54,6 +56,7 @@ class Stats:
             "responses_429": self.responses_429,
             "flood_429": self.flood_429,
             "injected_faults": self.injected_faults,
+            "injected": dict(self.injected),
         }
 
 

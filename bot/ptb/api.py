@@ -21,6 +21,7 @@ from telegram.error import (
     Conflict,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
     TelegramError,
 )
@@ -152,8 +153,13 @@ async def translated() -> AsyncIterator[None]:
         raise BotApiError(401, exc.message) from None
     except Conflict as exc:
         raise BotApiError(409, exc.message) from None
-    except TelegramError as exc:  # NetworkError, TimedOut: code 0, nothing reached Telegram
+    except NetworkError as exc:
+        # TimedOut, a dropped connection, and every 5xx (PTB reports those as NetworkError with
+        # Telegram's description only): code 0, worth retrying. A timeout may still have reached
+        # Telegram; the renderer decides what that means (docs/delivery.md).
         raise BotApiError(0, exc.message) from None
+    except TelegramError as exc:  # ChatMigrated, EndPointNotFound, ...: retrying will not help
+        raise BotApiError(400, exc.message) from None
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -52,7 +52,7 @@ async def submit(turn: Turn) -> None:
     assert position is not None
     flow, _ = position
     request = await services.submit_request(turn, flow)
-    services.confirmation(turn, request)
+    await services.confirmation(turn, request)
     await runner.go_home(turn)
 
 

@@ -6,6 +6,7 @@ together with the conversation's new position, or not at all.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,6 +27,10 @@ from storage.tables import Attachment, Patient, Request, RequestEvent
 CLOSED_KEY = "closed"  # practice setting staff can switch at run time
 # Files the patient sent before the flow began (an answer that became a new request).
 KEPT_FILES = f"{INTERNAL}kept_files"
+CONFIRMATION = "request_confirmation"  # the outbox row of a filed request's card
+# How long the outbox leaves the card to the turn's own reply: longer than the renderer's
+# retries of a whole reply can take (docs/delivery.md).
+CONFIRMATION_HOLD = timedelta(minutes=2)
 
 
 async def demand_refusal(turn: Turn) -> str | None:
@@ -152,8 +157,14 @@ async def _attach(
         )
 
 
-def confirmation(turn: Turn, request: Request) -> None:
-    """Turn the summary the patient tapped Send on into the request's live status card."""
+async def confirmation(turn: Turn, request: Request) -> None:
+    """Turn the summary the patient tapped Send on into the request's live status card.
+
+    The card is one of the filing's effects: it is also written to the outbox, held, in the same
+    unit of work as the request. The turn's reply shows it at once and marks that row sent; if
+    the reply cannot (Telegram failing, the bot dying before it answered), the outbox's
+    dispatcher sends it instead, once (docs/delivery.md).
+    """
     settings = turn.desk.settings
     note = turn.t("card.received")
     hours = OpeningHours.parse(settings.opening_hours)
@@ -162,16 +173,30 @@ def confirmation(turn: Turn, request: Request) -> None:
         opening = hours.next_opening(turn.now, tz=settings.tz, extra_closed_days=closed_days)
         when = day_and_time(opening, tz=settings.tz, lang=turn.lang)
         note += "\n" + turn.t("card.out_of_hours", when=when)
-    turn.reply.add(
-        Outgoing(
-            chat_id=turn.chat_id,
-            text=card_text(turn.desk, request, turn.lang, note=note),
-            buttons=card_buttons(turn.desk, request, turn.lang, turn.chat_id),
-            edit_message_id=turn.tapped_message_id,
-            anchor=Anchor("card", request.id or 0),
-        )
+    key = f"confirmation:{request.id}"
+    card = Outgoing(
+        chat_id=turn.chat_id,
+        text=card_text(turn.desk, request, turn.lang, note=note),
+        buttons=card_buttons(turn.desk, request, turn.lang, turn.chat_id),
+        edit_message_id=turn.tapped_message_id,
+        anchor=Anchor("card", request.id or 0),
+        outbox_key=key,
     )
+    turn.reply.add(card)
     turn.tapped_message_id = None
+    # Imported here: the reminders package imports the request kinds, which import this module.
+    from flows.reminders import outbox
+
+    held = outbox.row(
+        key=key,
+        message=replace(card, edit_message_id=None),  # if it comes to that, below the rest
+        kind=CONFIRMATION,
+        now=turn.now,
+        settings=settings,
+        due=turn.now + CONFIRMATION_HOLD,
+        night_ok=True,  # the patient has just acted
+    )
+    await outbox.enqueue(turn.uow, [held])
 
 
 async def own_request(turn: Turn, request_id: int, *, for_update: bool = False) -> Request:

@@ -105,7 +105,7 @@ async def refill(turn: Turn, reminder: Reminder, therapy: Therapy) -> None:
     therapy.refill_request_id = request.id
     turn.tapped_message_id = None
     refresh(turn, reminder, therapy, turn.t("dose.refill_filed", number=request.id))
-    services.confirmation(turn, request)
+    await services.confirmation(turn, request)
 
 
 def refresh(turn: Turn, reminder: Reminder, therapy: Therapy, notice: str) -> None:

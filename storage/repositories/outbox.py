@@ -148,3 +148,40 @@ class OutboxRepository:
     async def for_reminder(self, *, reminder_id: int) -> Sequence[OutboundMessage]:
         query = select(OutboundMessage).where(OutboundMessage.reminder_id == reminder_id)
         return (await self._session.exec(query)).all()
+
+    async def shown_by_reply(self, *, key: str, message_id: int, now: datetime) -> bool:
+        """A held row the turn's own reply delivered: sent, so the dispatcher never sends it.
+        False when it was no longer waiting (the dispatcher got to it first)."""
+        statement = (
+            update(OutboundMessage)
+            .where(
+                col(OutboundMessage.idempotency_key) == key,
+                col(OutboundMessage.status) == PENDING,
+            )
+            .values(
+                status=SENT, payload={}, sent_at=now, telegram_message_id=message_id,
+                last_error=None,
+            )
+        )  # fmt: skip
+        result = await self._session.exec(statement)
+        return bool(result.rowcount)
+
+    async def release_held(
+        self, *, now: datetime, keys: Sequence[str] = (), kind: str | None = None,
+        created_before: datetime | None = None,
+    ) -> int:  # fmt: skip
+        """Held rows (pending, due later) made due now: the given keys (a reply that could not
+        deliver them), or every row of `kind` created before a moment (a reply that died)."""
+        query = update(OutboundMessage).where(
+            col(OutboundMessage.status) == PENDING, col(OutboundMessage.not_before) > now
+        )
+        if keys:
+            query = query.where(col(OutboundMessage.idempotency_key).in_(list(keys)))
+        elif kind is not None and created_before is not None:
+            query = query.where(
+                col(OutboundMessage.kind) == kind, col(OutboundMessage.created_at) < created_before
+            )
+        else:
+            return 0
+        result = await self._session.exec(query.values(not_before=now))
+        return int(result.rowcount or 0)

@@ -199,9 +199,18 @@ async def test_flood_control_is_waited_out(
 async def test_a_failed_message_does_not_stop_the_next(
     tg: EmulatorClient, renderer: Renderer, user: EmulatorUser
 ) -> None:
-    await tg.fail_next("sendMessage", 500)
+    await tg.fail_next("sendMessage", 400)  # a refusal: not worth another attempt
     await renderer.render(Reply([Outgoing(user.id, "perso"), Outgoing(user.id, "arrivato")]))
     assert [m.text for m in await tg.transcript(user.id)] == ["arrivato"]
+
+
+@pytest.mark.parametrize("fault", [500, "drop"])
+async def test_a_server_error_or_a_lost_connection_is_tried_again(
+    tg: EmulatorClient, renderer: Renderer, user: EmulatorUser, fault: int | str
+) -> None:
+    await tg.fail_next("sendMessage", fault)
+    await renderer.render(Reply([Outgoing(user.id, "arrivato lo stesso")]))
+    assert [m.text for m in await tg.transcript(user.id)] == ["arrivato lo stesso"]
 
 
 async def test_a_stale_callback_answer_is_not_an_error(api: BotApi) -> None:

@@ -49,6 +49,49 @@ async def test_dropped_connection(api, client):
     assert (await api.ok("getMe"))["is_bot"]
 
 
+async def test_a_drop_does_not_apply_the_call(api, client, user):
+    await client.fail_next("sendMessage", status="drop")
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.call("sendMessage", chat_id=user.id, text="mai arrivato")
+    assert await client.transcript(user.id) == []
+
+
+async def test_a_drop_after_apply_applies_the_call_and_loses_the_answer(api, client, user):
+    await client.fail_next("sendMessage", status="drop_after_apply")
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.call("sendMessage", chat_id=user.id, text="arrivato, senza risposta")
+    assert [m.text for m in await client.transcript(user.id)] == ["arrivato, senza risposta"]
+    assert (await client.stats())["injected"] == {"sendMessage drop_after_apply": 1}
+
+
+async def test_a_dropped_connection_can_wait_for_the_clients_timeout(api, client):
+    await client.fail_next("getMe", status="drop", delay=0.3)
+    timeout = aiohttp.ClientTimeout(sock_read=0.1)
+    with pytest.raises(TimeoutError):
+        async with api.session.post(api.url("getMe"), timeout=timeout) as response:
+            await response.read()
+
+
+async def test_a_rate_fault_fails_a_share_of_calls_the_same_way_for_a_seed(api, client):
+    async def outcomes() -> list[int]:
+        await client.fail_next("getMe", status=500, rate=0.3, seed=11, count=None)
+        seen = [(await api.call("getMe"))[0] for _ in range(60)]
+        await client.clear_faults()
+        return seen
+
+    first, second = await outcomes(), await outcomes()
+    assert first == second  # the seed decides
+    assert 5 <= first.count(500) <= 35
+    assert first.count(200) == 60 - first.count(500)
+    assert (await client.stats())["injected"]["getMe 500"] == 2 * first.count(500)
+
+
+async def test_a_rate_fault_spared_call_goes_to_the_next_fault(api, client):
+    await client.fail_next("getMe", status=500, rate=0.000001, seed=1, count=None)
+    await client.fail_next("getMe", status=400)
+    assert (await api.error("getMe"))["error_code"] == 400
+
+
 async def test_faults_can_be_listed_and_cleared(api, client):
     await client.fail_next("getMe", count=3)
     await client.clear_faults()

@@ -33,7 +33,9 @@ class RecordingRenderer:
         for out in reply.messages:
             shown = self._apply(out)
             if out.anchor is not None:
-                delivered.append(Delivered(out.anchor, out.chat_id, shown.message_id))
+                delivered.append(
+                    Delivered(out.anchor, out.chat_id, shown.message_id, out.outbox_key)
+                )
         return delivered
 
     def _apply(self, out: Outgoing) -> Shown:
