@@ -9,7 +9,7 @@ subprocess, start to exit): the bare import of each framework — what our adapt
 (the bar: the front desk on aiogram polls within 1 s of that) — and `frontdesk staff list`,
 which must import neither framework.
 
-    python -m bench.startup [--runs 5] [--adapters ptb,aiogram]
+    python -m bench.startup [--runs 5] [--adapters ptb,aiogram] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ async def migrated_database(work: Path) -> Path:
 
 
 async def one_start(
-    framework: str, emulator: Emulator, template: Path, work: Path, run: int
-) -> tuple[float, float]:
+    framework: str, emulator: Emulator, template: Path, work: Path, run: int,
+    profile: Path | None = None,
+) -> tuple[float, float]:  # fmt: skip
     """(start -> first getUpdates, start -> first reply to the waiting patient), in seconds."""
     database = work / f"{framework}-{run}.db"
     shutil.copyfile(template, database)
@@ -98,7 +99,11 @@ async def one_start(
         "TELEGRAM_FRAMEWORK": framework,
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
     }
-    bot = flow.Child(f"frontdesk-{framework}-{run}", flow.FRONTDESK, env, work)
+    command = flow.FRONTDESK
+    if profile is not None:
+        env["BENCH_PROFILE"] = str(profile)
+        command = flow.FRONTDESK_PROFILED
+    bot = flow.Child(f"frontdesk-{framework}-{run}", command, env, work)
     started = time.perf_counter()
     await bot.start()
     try:
@@ -133,6 +138,13 @@ async def main(args: argparse.Namespace) -> int:
             for _ in range(args.runs):
                 took = await timed_exit("python", ("-c", "pass"), {}, work)
                 results["python"]["bare"].append(took)
+            if args.profile:
+                for framework in args.adapters:
+                    path = args.profile.resolve() / f"{framework}.prof"
+                    await one_start(framework, emulator, template, work, 0, path)
+                    print(f"\n== frontdesk run on {NAMES[framework]}, start to first reply ==")
+                    flow.print_profile(str(path))
+                return 0
             for framework in args.adapters:
                 got = results[framework] = {"bare": [], "poll": [], "reply": []}
                 for run in range(args.runs):
@@ -171,6 +183,10 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--adapters", default="ptb,aiogram", help="comma-separated")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="one start per framework under cProfile "
+        "instead, its stats kept in DIR/<framework>.prof",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     args.adapters = [name.strip() for name in args.adapters.split(",") if name.strip()]
     if not args.adapters or any(name not in NAMES for name in args.adapters):

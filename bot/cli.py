@@ -270,7 +270,7 @@ def run(emulator_port: int | None) -> None:
 
     # bootstrap() checks the schema (and upgrades an embedded SQLite database), once.
     from bot.bootstrap import SchemaNotCurrent
-    from bot.ptb.runner import StartupError
+    from bot.lifecycle import StartupError
     from bot.serve import CannotServe, configure_logging, serve
 
     configure_logging(settings.log_level)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from matplotlib.figure import Figure
-
 from flows.lifecycle import State
 from flows.stats import Stats
 
@@ -26,6 +24,9 @@ STATE_COLOURS = {
 
 def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
     """Requests by kind, stacked by state, and response times against the promise."""
+    # Here, not at the top: matplotlib takes longer to import than the rest of the report.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 4.5), dpi=100)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     labels = [text(f"kind.{kind}") for kind in KINDS]
