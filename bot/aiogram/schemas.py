@@ -34,13 +34,14 @@ def import_aiogram() -> None:
     try:
         from pydantic import BaseModel
         from pydantic._internal._config import ConfigWrapper
-    except ImportError:  # pragma: no cover - a pydantic without these internals
-        import aiogram  # noqa: F401
+
+        hooks = BaseModel.__dict__["model_rebuild"], ConfigWrapper.__dict__["for_model"]
+    except (ImportError, KeyError):  # a pydantic without these internals: the plain import
+        import aiogram
 
         return
-    with _deferred(BaseModel, ConfigWrapper):
-        import aiogram  # noqa: F401
-        import aiogram.types  # noqa: F401
+    with _deferred(BaseModel, ConfigWrapper, *hooks):
+        import aiogram
     from aiogram.client.context_controller import BotContextController
     from aiogram.filters.callback_data import CallbackData
     from aiogram.methods.base import Request, Response
@@ -95,10 +96,11 @@ def _recorded(
 
 
 @contextmanager
-def _deferred(base_model: Any, config_wrapper: Any) -> Iterator[None]:
+def _deferred(
+    base_model: Any, config_wrapper: Any, plain_rebuild: Any, plain_for_model: Any
+) -> Iterator[None]:
     global _plain_rebuild
-    _plain_rebuild = base_model.__dict__["model_rebuild"]
-    plain_for_model = config_wrapper.__dict__["for_model"]
+    _plain_rebuild = plain_rebuild
 
     def for_model(cls: Any, bases: Any, namespace: Any, *args: Any, **kwargs: Any) -> Any:
         wrapper = plain_for_model.__func__(cls, bases, namespace, *args, **kwargs)
