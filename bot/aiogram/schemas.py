@@ -41,7 +41,7 @@ def import_aiogram() -> None:
 
         return
     with _deferred(BaseModel, ConfigWrapper, *hooks):
-        import aiogram
+        import aiogram  # noqa: F401  (the import is the point)
     from aiogram.client.context_controller import BotContextController
     from aiogram.filters.callback_data import CallbackData
     from aiogram.methods.base import Request, Response
