@@ -4,6 +4,8 @@ seconds to import): each command is run in a real process and its `sys.modules` 
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +79,43 @@ def test_other_commands_load_no_framework(migrated: Path, args: tuple[str, ...])
 def test_importing_the_cli_loads_no_database_nor_framework(tmp_path: Path) -> None:
     loaded = loaded_by(tmp_path, "--help")
     assert not loaded & {*FRAMEWORKS, "sqlalchemy", "sqlmodel", "alembic", "flows", "storage"}
+
+
+@pytest.mark.parametrize(("adapter", "other"), [("ptb", "aiogram"), ("aiogram", "telegram")])
+def test_run_loads_only_the_configured_framework(tmp_path: Path, adapter: str, other: str) -> None:
+    """`frontdesk run --emulator` until it polls, then SIGTERM: the other framework never loads."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
+    }
+    environment.update(
+        PYTHONPATH=str(Path(__file__).parents[1]), TELEGRAM_FRAMEWORK=adapter, PYTHONUNBUFFERED="1"
+    )
+    bot = subprocess.Popen(
+        [sys.executable, "-c", PROBE, "run", "--emulator", str(port)],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        assert bot.stderr is not None
+        for line in bot.stderr:
+            seen.append(line)
+            if "polling for updates" in line:
+                bot.send_signal(signal.SIGTERM)
+                break
+        _, rest = bot.communicate(timeout=60)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait()
+    lines = [line for line in [*seen, *rest.splitlines()] if line.startswith("LOADED ")]
+    assert lines, "".join(seen[-20:]) + rest[-2000:]
+    loaded = set(lines[-1].split()[1:])
+    assert adapter.replace("ptb", "telegram") in loaded
+    assert other not in loaded
