@@ -3,9 +3,8 @@
 Start-up order: connect and check the token, register or delete the webhook, set the patient
 command menu, replay the updates journalled but never finished (the bot died mid-way), and only
 then take new ones — by long polling, or on the webhook when FRONTDESK_WEBHOOK_URL is set.
-When polling, the first getUpdates (which confirms nothing: it has no offset) is sent as soon
-as the webhook is deleted, so its round trip overlaps the rest of start-up; what it brings is
-journalled and handled only after the replay, like any later batch.
+The command menu is set while the replay runs. The first getUpdates is the sign, for tests
+and for whoever watches the Bot API, that the bot serves: the scheduler is running by then.
 
 Shutdown (SIGTERM, SIGINT or `stop`): stop taking updates (the poll is cancelled before anything
 is confirmed; the webhook server stops listening, and Telegram keeps what it could not deliver),
@@ -109,12 +108,10 @@ async def serve_updates(
     settings = app.settings
     feed = Feed(app.desk, source, concurrency=concurrency)
     webhook: WebhookServer[U] | None = None
-    first_batch: asyncio.Future[Sequence[U]] | None = None
     started = False
     try:
         if not settings.webhook_url:
             await source.delete_webhook()
-            first_batch = asyncio.ensure_future(source.fetch(None))
         commands = asyncio.ensure_future(set_patient_commands(renderer, app.desk.catalog))
         try:
             await replay(source, app.desk)
@@ -132,12 +129,8 @@ async def serve_updates(
             log.info("serving the webhook")
             await stop.wait()
         else:
-            await poll(source.fetch, feed, stop, first_batch=first_batch)
-            first_batch = None
+            await poll(source.fetch, feed, stop)
     finally:
-        if first_batch is not None and not first_batch.done():
-            first_batch.cancel()
-            await asyncio.gather(first_batch, return_exceptions=True)
         gc.unfreeze()  # a process that serves again (tests do) starts from the same place
         if webhook is not None:
             await webhook.stop()

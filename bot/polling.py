@@ -26,23 +26,17 @@ FIRST_PAUSE = 0.5
 LONGEST_PAUSE = 30.0
 
 
-async def poll(
-    fetch: Fetch[U],
-    feed: Feed[U],
-    stop: asyncio.Event,
-    *,
-    first_batch: asyncio.Future[Sequence[U]] | None = None,
-) -> None:
+async def poll(fetch: Fetch[U], feed: Feed[U], stop: asyncio.Event) -> None:
     """Until `stop` is set: `fetch(offset)` a batch, journal it, move the offset on.
 
     The next getUpdates (which confirms the batch) is sent as soon as the batch is journalled
     and before its turns start, so its round trip to Telegram overlaps with their work instead
-    of following it. `first_batch`, when given, is a `fetch(None)` already sent during start-up.
+    of following it.
     """
     offset: int | None = None
     pause = FIRST_PAUSE
     log.info("polling for updates")
-    next_batch = first_batch if first_batch is not None else asyncio.ensure_future(fetch(offset))
+    next_batch = asyncio.ensure_future(fetch(offset))
     try:
         while not stop.is_set():
             batch = await _until_stopped(next_batch, stop)

@@ -258,7 +258,7 @@ async def test_blocking_the_bot_calls_the_unreachable_hook(
 async def test_updates_waiting_at_start_are_handled_after_the_replay(
     tg: EmulatorClient, app: App, echo_desk: EchoDesk, start_bot: StartBot
 ) -> None:
-    """The first getUpdates leaves during start-up, but what it brings waits for the replay."""
+    """An update already waiting at Telegram is taken only once the replay is done."""
     journalled, waiting = await tg.create_user(), await tg.create_user()
     raw = {"update_id": 901, **raw_message(journalled.id, "rimasto a metà")}
     assert await app.desk.journal(901, journalled.id, raw)  # journalled, then the bot died
