@@ -1,6 +1,6 @@
 """aiogram imported with its pydantic models built when first used, not all at import.
 
-aiogram 3 declares ~450 Telegram types and ~170 Bot API methods as pydantic models, and its
+aiogram 3 declares ~450 Telegram types and ~190 Bot API methods as pydantic models, and its
 `aiogram.types` ends by rebuilding every type's schema (to resolve their forward references):
 measured on this project's 2-core machine, `import aiogram` took 5.5-7 s, nearly all of it
 pydantic building schemas the front desk never uses (inline queries, passports, gifts...).
