@@ -1,11 +1,14 @@
 """`make bench`: every benchmark, one after the other; or one, with its own options.
 
-python -m bench                      # inbox, adapters (the flow on both frameworks), reminders
+python -m bench                      # inbox, adapters (the flow on both frameworks), reminders,
+                                     # startup
 python -m bench inbox [--requests N]
 python -m bench flow [--users N] [--only echo|frontdesk] ...   (see python -m bench.flow -h)
 python -m bench reminders [...]      # 100,000 active reminders: start-up, memory, delivery rate
 python -m bench adapters [...]       # the flow on python-telegram-bot and aiogram, each beside
                                      # a bare echo bot of the same framework
+python -m bench startup [--runs 5]   # frontdesk run: start -> first poll, first reply; bare
+                                     # framework imports; frontdesk staff list
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import adapters, flow, inbox, reminders
+from bench import adapters, flow, inbox, reminders, startup
 
 
 def run_inbox(argv: list[str]) -> int:
@@ -37,13 +40,18 @@ def run_reminders(argv: list[str]) -> int:
     return reminders.main(argv)
 
 
+def run_startup(argv: list[str]) -> int:
+    return startup.run(argv)
+
+
 BENCHMARKS = {
     "inbox": run_inbox,
     "flow": run_flow,
     "adapters": run_adapters,
     "reminders": run_reminders,
+    "startup": run_startup,
 }
-DEFAULT = ("inbox", "adapters", "reminders")
+DEFAULT = ("inbox", "adapters", "reminders", "startup")
 
 
 def main(argv: list[str]) -> int:

@@ -44,7 +44,7 @@ async def bootstrap(
     """Build the app. The embedded SQLite database is upgraded here; PostgreSQL must already be."""
     database = database or Database(settings.database_url)
     if is_sqlite(settings.database_url):
-        await migrate.upgrade(database.engine)
+        await migrate.upgrade_if_behind(database.engine)
     elif await migrate.current_revision(database.engine) != migrate.head_revision():
         await database.dispose()
         raise SchemaNotCurrent("the database schema is not up to date: run 'frontdesk db upgrade'")

@@ -1,21 +1,24 @@
-"""The `frontdesk` command line: run the bot, migrate the database, manage staff."""
+"""The `frontdesk` command line: run the bot, migrate the database, manage staff.
+
+Each command imports what it needs when it runs: `frontdesk staff list` loads neither Telegram
+framework, Alembic nor the flows, and `frontdesk run` pays for nothing but serving.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
-from pydantic import ValidationError
 
 from bot.cli_patient import patient
-from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox, sandbox
-from flows.settings import Settings
-from storage import migrate
-from storage.engine import is_sqlite
-from storage.uow import Database
+from bot.cli_sandbox import sandbox
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
+    from storage.uow import Database
 
 T = TypeVar("T")
 MAX_TELEGRAM_ID = 2**52
@@ -67,6 +70,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from flows.settings import Settings
+
     try:
         return Settings(**_chosen_database())
     except ValidationError as exc:
@@ -76,6 +83,8 @@ def load_settings() -> Settings:
 
 
 def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
+    from storage.uow import Database
+
     settings = load_settings()
 
     async def _run() -> T:
@@ -110,6 +119,8 @@ def check_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 async def _schema_is_current(database: Database) -> bool:
+    from storage import migrate
+
     return await migrate.current_revision(database.engine) == migrate.head_revision()
 
 
@@ -132,6 +143,7 @@ def opened() -> str:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
+    from storage import migrate
 
     async def work(database: Database) -> str | None:
         await migrate.upgrade(database.engine, revision)
@@ -145,6 +157,7 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Move the schema back to an older revision."""
+    from storage import migrate
 
     async def work(database: Database) -> str | None:
         await migrate.downgrade(database.engine, revision)
@@ -157,6 +170,7 @@ def db_downgrade(revision: str) -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema revision of the database."""
+    from storage import migrate
 
     async def work(database: Database) -> str | None:
         return await migrate.current_revision(database.engine)
@@ -294,19 +308,15 @@ def run(emulator_port: int | None) -> None:
             "TELEGRAM_BOT_TOKEN is not set (environment or .env): starting the offline sandbox "
             "('frontdesk sandbox'). Put the bot's token in .env to run the real bot."
         )
+        from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox
+
         run_sandbox(settings, port=DEFAULT_PORT, host="127.0.0.1", emulator_port=0,
                     database=DEFAULT_DATABASE)  # fmt: skip
         return
 
-    async def prepare(database: Database) -> None:
-        if is_sqlite(settings.database_url):
-            await migrate.upgrade(database.engine)
-        elif not await _schema_is_current(database):
-            fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
-
-    with_database(prepare)
+    # bootstrap() checks the schema (and upgrades an embedded SQLite database), once.
     from bot.bootstrap import SchemaNotCurrent
-    from bot.ptb.runner import StartupError
+    from bot.lifecycle import StartupError
     from bot.serve import CannotServe, configure_logging, serve
 
     configure_logging(settings.log_level)

@@ -8,14 +8,12 @@ runs, not at import time.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from flows.privacy.erasure import ERASED_NOTICE, erase_patient, notice_params, queue_staff_notice
-from flows.privacy.export import export
-from storage import migrate
-from storage.types import utcnow
-from storage.uow import Database
+if TYPE_CHECKING:
+    from storage.uow import Database
 
 
 def _telegram_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
@@ -26,6 +24,7 @@ def _telegram_id(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 async def _require_schema(database: Database) -> None:
     from bot.cli import fail
+    from storage import migrate
 
     if await migrate.current_revision(database.engine) != migrate.head_revision():
         fail(_stale_schema(database))
@@ -46,6 +45,8 @@ def patient() -> None:
 def export_command(telegram_id: int, output: str | None) -> None:
     """Everything held about a patient, as JSON: the file the patient gets in the chat."""
     from bot.cli import fail, load_settings, with_database
+    from flows.privacy.export import export
+    from storage.types import utcnow
 
     settings = load_settings()
 
@@ -74,6 +75,13 @@ def export_command(telegram_id: int, output: str | None) -> None:
 def erase_command(telegram_id: int, yes: bool) -> None:
     """Erase a patient's personal data; only anonymous counts stay. Staff are told."""
     from bot.cli import fail, with_database
+    from flows.privacy.erasure import (
+        ERASED_NOTICE,
+        erase_patient,
+        notice_params,
+        queue_staff_notice,
+    )
+    from storage.types import utcnow
 
     if not yes:
         fail("an erasure cannot be undone: add --yes to confirm", 2)

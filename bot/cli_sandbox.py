@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from flows.settings import Settings
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 DEFAULT_PORT = 8080
 DEFAULT_DATABASE = Path("sandbox.db")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from flows.lifecycle import State
 from flows.stats import Stats
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 KINDS = ("prescription", "certificate", "reports", "question", "visit")
 STATE_COLOURS = {
@@ -31,6 +31,10 @@ STATE_COLOURS = {
 
 def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
     """Requests by kind, stacked by state, and response times against the promise."""
+    # Here, not at the top: matplotlib takes longer to import than the rest of the report.
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(8, 4.5), dpi=100)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     labels = [text(f"kind.{kind}") for kind in KINDS]

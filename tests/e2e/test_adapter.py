@@ -253,3 +253,20 @@ async def test_blocking_the_bot_calls_the_unreachable_hook(
     await wait_until(reported_once, 2, "the unreachable hook")
     assert reported == [user.id]
     assert echo_desk.events[0].sender.user_id == other.id
+
+
+async def test_updates_waiting_at_start_are_handled_after_the_replay(
+    tg: EmulatorClient, app: App, echo_desk: EchoDesk, start_bot: StartBot
+) -> None:
+    """An update already waiting at Telegram is taken only once the replay is done."""
+    journalled, waiting = await tg.create_user(), await tg.create_user()
+    raw = {"update_id": 901, **raw_message(journalled.id, "rimasto a metà")}
+    assert await app.desk.journal(901, journalled.id, raw)  # journalled, then the bot died
+    await tg.send_text(waiting.id, "appena arrivato")
+    await tg.configure(latency_ms=150)  # every call slow: the replay takes a while
+    app.desk.patient_desk = echo_desk
+    await start_bot(app)
+    replayed = await tg.wait_for_bot_message(journalled.id, after_seq=0)
+    fresh = await tg.wait_for_bot_message(waiting.id, after_seq=0)
+    assert fresh.text == "TextIn appena arrivato"
+    assert replayed.seq < fresh.seq

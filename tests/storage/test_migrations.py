@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -44,3 +45,26 @@ async def test_models_and_migrations_agree(database: Database) -> None:
 
     async with database.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+def test_the_cheap_head_is_alembics() -> None:
+    assert migrate.head_revision() == migrate.alembic_head_revision()
+
+
+async def test_the_cheap_current_revision_is_alembics(empty_database: Database) -> None:
+    from alembic.runtime.migration import MigrationContext
+
+    def alembics(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    for revision in ("0001", "head"):
+        await migrate.upgrade(empty_database.engine, revision)
+        async with empty_database.engine.connect() as connection:
+            expected = await connection.run_sync(alembics)
+        assert await migrate.current_revision(empty_database.engine) == expected
+
+
+async def test_upgrade_if_behind_runs_alembic_only_when_behind(empty_database: Database) -> None:
+    assert await migrate.upgrade_if_behind(empty_database.engine) is True
+    assert await migrate.current_revision(empty_database.engine) == migrate.head_revision()
+    assert await migrate.upgrade_if_behind(empty_database.engine) is False
