@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.cli_patient import patient
 from bot.cli_sandbox import DEFAULT_DATABASE, DEFAULT_PORT, run_sandbox, sandbox
+from flows.clock import ClockSettingError, clock_from_environment, clock_start_from_environment
 from flows.settings import Settings
 from storage import migrate
 from storage.engine import is_sqlite
@@ -47,6 +48,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def load_settings() -> Settings:
+    try:  # every command starts here: a bad FRONTDESK_CLOCK is one line, not a traceback
+        clock_start_from_environment()
+    except ClockSettingError as exc:
+        fail(str(exc), 2)
     try:
         return Settings()
     except ValidationError as exc:
@@ -200,7 +205,6 @@ def report(since: str, fmt: str, output: str | None) -> None:
     from flows.i18n import Catalog
     from flows.reports import to_csv, to_html
     from flows.stats import compute, parse_period
-    from storage.types import utcnow
 
     days = parse_period(since)
     if days is None:
@@ -211,7 +215,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
         if not await _schema_is_current(database):
             fail("the database schema is not up to date: run 'frontdesk db upgrade' first")
         async with database.uow() as uow:
-            stats = await compute(uow, now=utcnow(), days=days)
+            stats = await compute(uow, now=clock_from_environment().now(), days=days)
         if fmt == "csv":
             return to_csv(stats)
         catalog = Catalog.load()

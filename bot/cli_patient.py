@@ -11,10 +11,10 @@ import os
 
 import click
 
+from flows.clock import clock_from_environment
 from flows.privacy.erasure import ERASED_NOTICE, erase_patient, notice_params, queue_staff_notice
 from flows.privacy.export import export
 from storage import migrate
-from storage.types import utcnow
 from storage.uow import Database
 
 
@@ -55,7 +55,8 @@ def export_command(telegram_id: int, output: str | None) -> None:
             found = await uow.patients.by_telegram_id(telegram_id=telegram_id)
             if found is None:
                 fail(f"no patient with Telegram id {telegram_id}")
-            return await export(uow, found, now=utcnow(), practice=settings.practice_name)
+            now = clock_from_environment().now()
+            return await export(uow, found, now=now, practice=settings.practice_name)
 
     data = with_database(work)
     if output is None:
@@ -80,7 +81,7 @@ def erase_command(telegram_id: int, yes: bool) -> None:
 
     async def work(database: Database) -> tuple[int, int, int]:
         await _require_schema(database)
-        now = utcnow()
+        now = clock_from_environment().now()  # the bot's clock: the notice it queues is due now
         async with database.uow() as uow:
             found = await uow.patients.by_telegram_id(telegram_id=telegram_id)
             if found is None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import clocks
+
 FRONTDESK = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
@@ -17,6 +19,7 @@ def frontdesk(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
     }
     environment["PYTHONPATH"] = str(Path(__file__).parents[1])
+    environment.update(clocks.environment())  # the test's moment, not the one the run began at
     environment.update(env)
     return subprocess.run(
         [*FRONTDESK, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
@@ -80,3 +83,11 @@ def test_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("frontdesk: setting DATABASE_URL")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_clock_is_one_line(tmp_path: Path) -> None:
+    result = frontdesk(tmp_path, "db", "upgrade", FRONTDESK_CLOCK="2027-03-28 02:30")
+    assert result.returncode == 2
+    assert result.stderr.startswith("frontdesk: FRONTDESK_CLOCK must be an ISO 8601 instant")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "frontdesk.db").exists()

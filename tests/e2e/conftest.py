@@ -6,7 +6,8 @@ internals overrides `adapter`. `start_bot` runs the bot in-process on a fresh SQ
 (the real patient desk, or a stand-in desk for adapter tests); `BotProcess` runs it as
 `frontdesk run` in a subprocess, for crash and signal tests.
 Nothing here imports a Telegram framework at import time: tests see the bot only through the
-emulator.
+emulator. Both kinds of bot run on the test's clock (tests/clocks.py: FRONTDESK_CLOCK, else the
+system's), with the practice always open, so no journey depends on the hour it runs at.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from flows.events import CommandIn, Event, FileIn, TapIn
 from flows.reply import Outgoing
 from flows.settings import Settings
 from flows.turn import Turn
+from tests import clocks
 
 TOKEN = "123456789:EMULATOR-test-token_0123456789abcdefgh"
 READY_SECONDS = 10.0
@@ -97,7 +99,7 @@ def settings(bot_env: dict[str, str]) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[App]:
     """The front desk as `frontdesk run` builds it, not yet connected to Telegram."""
-    built = await bootstrap(settings)
+    built = await bootstrap(settings, clock=clocks.clock())
     yield built
     await built.close()
 
@@ -235,7 +237,11 @@ class BotProcess:
         polls = await serving(tg)
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *RUN, env=self.env, cwd=self.workdir, stdout=log, stderr=asyncio.subprocess.STDOUT
+                *RUN,
+                env=self.environment(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
             )
         process = self.process
 
@@ -245,6 +251,11 @@ class BotProcess:
             return await serving(tg) > polls
 
         await wait_until(polling, READY_SECONDS * 2, "the bot subprocess to poll")
+
+    def environment(self) -> dict[str, str]:
+        """`env` plus the test's moment: FRONTDESK_* was dropped above, and FRONTDESK_CLOCK is
+        re-anchored at every start since a child's clock counts from its own start."""
+        return {**self.env, **clocks.environment()}
 
     async def terminate(self) -> int:
         return await self.send_signal(signal.SIGTERM)

@@ -43,7 +43,7 @@ class DyingBot(BotProcess):
                 "-c",
                 DIES_ON_FIRST_TAP,
                 "run",
-                env=self.env,
+                env=self.environment(),
                 cwd=self.workdir,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from flows.reminders.plans import reminder_row
 from flows.settings import Settings
 from storage.repositories.reminders import ReminderRepository
 from storage.tables import Patient, Therapy
+from tests import clocks
 from tests.reminders.e2e.conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +39,11 @@ class Worker:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, cwd: Path) -> None:
+        # FRONTDESK_CLOCK, when the suite runs at a chosen moment: the moment the test is at now.
+        env = {**self.env, **clocks.environment()}
         with self.log.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
-                *WORKER, env=self.env, cwd=cwd, stdout=out, stderr=asyncio.subprocess.STDOUT
+                *WORKER, env=env, cwd=cwd, stdout=out, stderr=asyncio.subprocess.STDOUT
             )
 
     async def stop(self, sig: signal.Signals) -> int:
@@ -58,7 +61,7 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 async def seed(settings: Settings, now: datetime) -> None:
     """DUE patients with a dose due now, and one whose dose fell due two hours ago."""
-    app = await bootstrap(settings)
+    app = await bootstrap(settings, clock=clocks.clock())
     today = now.astimezone(settings.tz).date()
     try:
         async with app.database.uow() as uow:
@@ -110,7 +113,7 @@ async def test_sigkill_while_sending_then_restart(
         "FRONTDESK_QUIET_HOURS": "off",
     }
     settings = Settings(_env_file=None, **env)  # type: ignore[arg-type]
-    await seed(settings, datetime.now(UTC))
+    await seed(settings, clocks.now())
     async with EmulatorClient(emulator.base_url) as tg:
         await tg.configure(flood_control=True, latency_ms=5)
         for n in range(DUE + 1):
