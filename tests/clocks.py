@@ -7,20 +7,30 @@ Tests never call `datetime.now()` or `SystemClock()` for a business moment; they
 here, give in-process bots `clock()`, and start subprocess bots with `environment()`, so the test,
 the bot in the test's loop and a bot in another process all read the same moment.
 Tests about an hour (quiet hours, opening hours, a holiday) still pin it with `FixedClock` or
-`Live.at` and set the hours explicitly: this clock only says when the suite happens to run.
+`Live.at` and set the hours explicitly (`HOURS`): this clock only says when the suite happens to
+run.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from flows.clock import (
     CLOCK_VARIABLE,
-    Clock,
     ShiftedClock,
     clock_start_from_environment,
     shifted_clock_from_environment,
 )
+
+# The hours tests about opening or quiet hours assume, written out so that neither a change of the
+# defaults nor a FRONTDESK_* variable in the developer's shell moves them: `Settings(**HOURS)`.
+HOURS: dict[str, Any] = {
+    "opening_hours": "mon-fri 08:30-12:30,15:00-18:00",
+    "quiet_hours": "21:00-08:00",
+    "extra_closed_days": [],
+    "closed": False,
+}
 
 _test_clock: ShiftedClock | None = None
 
@@ -53,11 +63,11 @@ def is_moved() -> bool:
     return clock_start_from_environment() is not None
 
 
-def environment(moment: Clock | None = None) -> dict[str, str]:
+def environment(moment: ShiftedClock | None = None) -> dict[str, str]:
     """What a bot subprocess needs to start at the moment the test has reached (or `moment`'s
     reading): FRONTDESK_CLOCK re-anchored now, since a child counts from its own start. Empty on
-    the system clock, where parent and child agree anyway."""
-    if moment is None and not is_moved():
+    the unmoved system clock, where parent and child agree anyway."""
+    clock = moment or _current()
+    if clock.offset == timedelta(0) and not is_moved():
         return {}
-    reading = (moment or _current()).now()
-    return {CLOCK_VARIABLE: reading.isoformat()}
+    return {CLOCK_VARIABLE: clock.now().isoformat()}

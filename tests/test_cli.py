@@ -11,6 +11,7 @@ import pytest
 
 from tests import clocks
 
+pytestmark = pytest.mark.slow  # a process per command
 FRONTDESK = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 

@@ -32,7 +32,7 @@ from tests.conftest import POSTGRES_URL, require_postgres
 from tests.e2e.conftest import BotProcess, raw_message, wait_until
 from tests.e2e.hooks import free_port, webhook_settings
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 PATIENTS = 100
 REQUESTS_EACH = 10

@@ -15,6 +15,7 @@ import pytest
 
 from tests import clocks
 
+pytestmark = pytest.mark.slow
 FRONTDESK = [sys.executable, "-c", "from bot.cli import main; main()"]
 ROOT = Path(__file__).parents[2]
 

@@ -29,9 +29,6 @@ from tests.reminders.botapi_port import run_of
 
 TOKEN = "123456789:EMULATOR-test-token_0123456789abcdefgh"
 READY_SECONDS = 10.0
-# Written out rather than left to the defaults: tests here jump across them on purpose.
-OPENING_HOURS = "mon-fri 08:30-12:30,15:00-18:00"
-QUIET_HOURS = "21:00-08:00"
 
 pytestmark = pytest.mark.e2e
 
@@ -58,9 +55,7 @@ def settings(emulator: Emulator, tmp_path: Path) -> Settings:
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'frontdesk.db'}",
         practice_name="Studio Rossi",
         practice_phone="06 1234567",
-        opening_hours=OPENING_HOURS,
-        quiet_hours=QUIET_HOURS,
-        extra_closed_days=[],
+        **clocks.HOURS,  # tests here jump across them on purpose
     )
 
 

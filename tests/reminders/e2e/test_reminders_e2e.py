@@ -213,7 +213,9 @@ async def test_403_marks_the_patient_unreachable_and_tells_staff(live: Live) -> 
     assert "undeliverable" in statuses
 
 
-# The scheduler is the same whatever the framework: one real minute is enough.
+# The scheduler is the same whatever the framework: one real minute is enough. Slow, and pinned
+# to a moment of its own: running it at every moment of `make test-clocks` would show nothing.
+@pytest.mark.slow
 @pytest.mark.parametrize("adapter", ["ptb"])
 async def test_a_real_reminder_a_minute_ahead(live: Live) -> None:
     """No clock jumps: APScheduler wakes the dispatcher at the dose's minute."""
