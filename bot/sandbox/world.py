@@ -199,7 +199,7 @@ class Sandbox:
             return await travel.to_next_reminder(self.clock, self._scheduler())
 
     async def reset(self) -> None:
-        """Start over: a new database, empty chats, the clock back to now."""
+        """Start over: a new database, empty chats, the clock back to now (or FRONTDESK_CLOCK)."""
         async with self._lock:
             self._restarting = True
             try:
