@@ -130,7 +130,7 @@ async def test_sigkill_while_sending_then_restart(
         killed_at = int((await tg.stats())["calls"].get("sendMessage", 0))
         assert killed_at < DUE, "everything went out before the kill: nothing was tested"
         await worker.start(tmp_path)
-        deadline = loop.time() + 30
+        deadline = loop.time() + 60  # its start again, then what is left to send
         while True:
             with sqlite3.connect(db) as connection:
                 waiting = connection.execute(
