@@ -59,6 +59,17 @@ async def emulator() -> AsyncIterator[Emulator]:
         yield emu
 
 
+@pytest.fixture
+async def workers() -> AsyncIterator[list[Worker]]:
+    """Every worker a test starts is killed afterwards, even when the test failed midway."""
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        if worker.process is not None and worker.process.returncode is None:
+            worker.process.kill()
+            await worker.process.wait()
+
+
 async def seed(settings: Settings, now: datetime) -> None:
     """DUE patients with a dose due now, and one whose dose fell due two hours ago."""
     app = await bootstrap(settings, clock=clocks.clock())
@@ -102,7 +113,7 @@ async def delivered(tg: EmulatorClient) -> Counter[int]:
 
 @pytest.mark.parametrize("adapter", ["ptb", "aiogram"])
 async def test_sigkill_while_sending_then_restart(
-    emulator: Emulator, tmp_path: Path, adapter: str
+    emulator: Emulator, tmp_path: Path, adapter: str, workers: list[Worker]
 ) -> None:
     db = tmp_path / "frontdesk.db"
     env = {
@@ -119,6 +130,7 @@ async def test_sigkill_while_sending_then_restart(
         for n in range(DUE + 1):
             await tg.create_user(user_id=5000 + n, first_name="P", language_code="it")
         worker = Worker(env, tmp_path / "worker.log")
+        workers.append(worker)
         await worker.start(tmp_path)
         loop = asyncio.get_running_loop()
         # The worker's start (imports, migrations) alone can take 20 s on a loaded machine.
