@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run try test lint bench fuzz format clean
+.PHONY: run try test test-clocks lint bench fuzz format clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -23,6 +23,23 @@ try: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The suite must not care when it runs. FRONTDESK_CLOCK starts the practice's clock (the tests'
+# and every bot's they start) at each of these moments in turn: 03:00 on a Sunday, 12:50 on a
+# weekday (lunch closure), 23:30 on a weekday (quiet hours, closed), 10:00 on 8 December (a
+# holiday), a minute before the clocks go forward (28 March 2027) and inside the repeated hour
+# when they go back (31 October 2027, the second 02:30). Every test but those marked slow; a
+# run that fails or collects nothing fails the target, after the others have run.
+CLOCKS := 2026-12-06T03:00:00+01:00 2026-12-02T12:50:00+01:00 2026-12-02T23:30:00+01:00 \
+	2026-12-08T10:00:00+01:00 2027-03-28T01:59:00+01:00 2027-10-31T02:30:00+01:00
+
+test-clocks: $(STAMP)
+	@failed=""; for moment in $(CLOCKS); do \
+		echo "=== make test-clocks: FRONTDESK_CLOCK=$$moment"; \
+		FRONTDESK_CLOCK=$$moment $(BIN)/python -m pytest -m "not slow" -q || failed="$$failed $$moment"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "=== make test-clocks: failed at$$failed"; exit 1; fi; \
+	echo "=== make test-clocks: passed at every moment"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

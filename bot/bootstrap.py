@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flows.assembly import build_registry, callback_secret
 from flows.callbacks import CallbackCodec
-from flows.clock import Clock, SystemClock
+from flows.clock import Clock, clock_from_environment
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
 from flows.patient.desk import PatientDesk
@@ -48,7 +48,8 @@ async def bootstrap(
     elif await migrate.current_revision(database.engine) != migrate.head_revision():
         await database.dispose()
         raise SchemaNotCurrent("the database schema is not up to date: run 'frontdesk db upgrade'")
-    clock = clock or SystemClock()
+    # The system clock, unless FRONTDESK_CLOCK starts it at another moment (tests, demos).
+    clock = clock or clock_from_environment()
     desk = FrontDesk(
         database=database,
         settings=settings,

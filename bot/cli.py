@@ -72,8 +72,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def load_settings() -> Settings:
     from pydantic import ValidationError
 
+    from flows.clock import ClockSettingError, clock_start_from_environment
     from flows.settings import Settings
 
+    try:  # every command starts here: a bad FRONTDESK_CLOCK is one line, not a traceback
+        clock_start_from_environment()
+    except ClockSettingError as exc:
+        fail(str(exc), 2)
     try:
         return Settings(**_chosen_database())
     except ValidationError as exc:
@@ -250,6 +255,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
     """The KPIs of /stats, as CSV or as an HTML page with the chart."""
     from datetime import timedelta
 
+    from flows.clock import clock_from_environment
     from flows.i18n import Catalog
     from flows.reports import to_csv, to_html
     from flows.stats import compute, parse_period, recorded_shift
@@ -263,10 +269,11 @@ def report(since: str, fmt: str, output: str | None) -> None:
     async def work(database: Database) -> str:
         await require_schema(database)
         async with database.uow() as uow:
-            # The database's own clock: the sandbox's, as its time travel left it, so the
-            # report counts up to the moment /stats there does.
+            # The sandbox's clock, as its time travel left it (recorded in the database), so
+            # the report counts up to the moment /stats there does; else the bot's own clock.
             shift = await recorded_shift(uow)
-            now = utcnow() + (shift or timedelta(0))
+            clock = clock_from_environment()
+            now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")

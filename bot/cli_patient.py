@@ -45,8 +45,8 @@ def patient() -> None:
 def export_command(telegram_id: int, output: str | None) -> None:
     """Everything held about a patient, as JSON: the file the patient gets in the chat."""
     from bot.cli import fail, load_settings, with_database
+    from flows.clock import clock_from_environment
     from flows.privacy.export import export
-    from storage.types import utcnow
 
     settings = load_settings()
 
@@ -56,7 +56,8 @@ def export_command(telegram_id: int, output: str | None) -> None:
             found = await uow.patients.by_telegram_id(telegram_id=telegram_id)
             if found is None:
                 fail(f"no patient with Telegram id {telegram_id}")
-            return await export(uow, found, now=utcnow(), practice=settings.practice_name)
+            now = clock_from_environment().now()
+            return await export(uow, found, now=now, practice=settings.practice_name)
 
     data = with_database(work)
     if output is None:
@@ -75,20 +76,20 @@ def export_command(telegram_id: int, output: str | None) -> None:
 def erase_command(telegram_id: int, yes: bool) -> None:
     """Erase a patient's personal data; only anonymous counts stay. Staff are told."""
     from bot.cli import fail, with_database
+    from flows.clock import clock_from_environment
     from flows.privacy.erasure import (
         ERASED_NOTICE,
         erase_patient,
         notice_params,
         queue_staff_notice,
     )
-    from storage.types import utcnow
 
     if not yes:
         fail("an erasure cannot be undone: add --yes to confirm", 2)
 
     async def work(database: Database) -> tuple[int, int, int]:
         await _require_schema(database)
-        now = utcnow()
+        now = clock_from_environment().now()  # the bot's clock: the notice it queues is due now
         async with database.uow() as uow:
             found = await uow.patients.by_telegram_id(telegram_id=telegram_id)
             if found is None:

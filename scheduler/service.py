@@ -100,6 +100,8 @@ class ReminderScheduler:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
+            # APScheduler's own timeline is the system clock, whatever the practice's clock
+            # says: this is when the first pass runs, not a business moment.
             next_run_time=datetime.now(UTC),
         )
         aps.start()
@@ -263,7 +265,8 @@ class ReminderScheduler:
         wait = (due - self.desk.clock.now()).total_seconds()
         if wait >= self.tick_seconds:
             return  # the tick comes first
-        # The practice's clock may be shifted (sandbox); APScheduler runs on the system clock.
+        # The practice's clock may be shifted (sandbox, FRONTDESK_CLOCK); APScheduler runs on the
+        # system clock, so the wait measured on the practice's clock is added to real time.
         run_at = datetime.now(UTC) + timedelta(seconds=max(MIN_WAIT, wait))
         aps.add_job(
             self._job,

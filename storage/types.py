@@ -55,4 +55,8 @@ JSONType = JSONDocument
 
 
 def utcnow() -> datetime:
+    """Real time, for bookkeeping only: when a row was written (`updated_at`, the update
+    journal's `received_at`/`handled_at`, the tables' `created_at` defaults). Business time (due
+    dates, opening and quiet hours, what counts as today) comes from the front desk's `Clock`,
+    which callers pass in explicitly, so that a moved clock (sandbox, FRONTDESK_CLOCK) moves it."""
     return datetime.now(UTC)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated database per test, on SQLite and (when reachable) PostgreSQL."""
+"""Shared fixtures: a migrated database per test, on SQLite and (when reachable) PostgreSQL, and
+each test's moment (tests/clocks.py: FRONTDESK_CLOCK, else the system clock)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from storage import migrate
 from storage.uow import Database
+from tests import clocks
 
 POSTGRES_URL = os.environ.get(
     "FRONTDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -65,6 +67,12 @@ class PostgresSchema:
             await connection.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
         finally:
             await connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _moment() -> None:
+    """Every test starts at FRONTDESK_CLOCK's instant, alone or late in a long run."""
+    clocks.restart()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

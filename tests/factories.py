@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
 from storage.tables import Patient, Request, Staff
 from storage.uow import Database
+from tests import clocks
 
 _ids = count(1_000_000)
 
@@ -38,7 +39,7 @@ async def make_staff(
 async def make_request(
     database: Database, *, patient: Patient, kind: str = "prescription", state: str = "new"
 ) -> Request:
-    now = datetime.now(UTC)
+    now = clocks.now()
     assert patient.id is not None
     async with database.uow() as uow:
         request = await uow.requests.add(
@@ -47,6 +48,7 @@ async def make_request(
                 state=state,
                 patient_id=patient.id,
                 answers={"medicine": "Ramipril"},
+                created_at=now,
                 due_at=now + timedelta(days=2),
             )
         )

@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests import clocks
+
+pytestmark = pytest.mark.slow  # a process per command
 FRONTDESK = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
@@ -21,6 +24,7 @@ def frontdesk(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
     }
     environment["PYTHONPATH"] = str(Path(__file__).parents[1])
+    environment.update(clocks.environment())  # the test's moment, not the one the run began at
     environment.update(env)
     return subprocess.run(
         [*FRONTDESK, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
@@ -180,3 +184,11 @@ def test_the_report_counts_up_to_the_sandbox_clock_as_stats_does(tmp_path: Path)
     page = frontdesk(tmp_path, "--database", "sandbox.db", "report", "--format", "html")
     assert page.returncode == 0, page.stderr
     assert "Promemoria: consegnati 100% (1 su 1)" in page.stdout  # /stats's own line
+
+
+def test_a_bad_clock_is_one_line(tmp_path: Path) -> None:
+    result = frontdesk(tmp_path, "db", "upgrade", FRONTDESK_CLOCK="2027-03-28 02:30")
+    assert result.returncode == 2
+    assert result.stderr.startswith("frontdesk: FRONTDESK_CLOCK must be an ISO 8601 instant")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "frontdesk.db").exists()

@@ -15,6 +15,7 @@ from storage.tables import OutboundMessage, Patient, Request
 from storage.uow import Database
 from tests.test_cli import frontdesk
 
+pytestmark = pytest.mark.slow  # a process per command
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 

@@ -23,7 +23,7 @@ from bot.bootstrap import App, bootstrap
 from bot.emulator import Emulator, EmulatorClient, EmulatorUser
 from bot.emulator.runner import DEFAULT_TOKEN
 from bot.sandbox import travel
-from flows.clock import ShiftedClock
+from flows.clock import shifted_clock_from_environment
 from flows.settings import Settings, normalise_database_url
 from flows.stats import CLOCK_SHIFT_SETTING
 from scheduler.service import ReminderScheduler
@@ -90,7 +90,7 @@ class Sandbox:
         # The chats' dates follow the bot's clock, so a message after time travel shows its day.
         self.emulator.state.clock = lambda: self.clock.now().timestamp()
         self.client: EmulatorClient | None = None
-        self.clock = ShiftedClock()
+        self.clock = shifted_clock_from_environment()
         self.app: App | None = None
         self.done = asyncio.Event()
         self._bot: asyncio.Task[None] | None = None
@@ -129,7 +129,8 @@ class Sandbox:
 
     async def _boot(self) -> None:
         """Build the front desk, seed it, start the adapter; back once it polls."""
-        self.clock = ShiftedClock()
+        # Now, or the moment FRONTDESK_CLOCK names: where time travel starts, and a reset returns.
+        self.clock = shifted_clock_from_environment()
         app = await bootstrap(self.settings, clock=self.clock)
         self.app = app
         await self._seed(app)
@@ -230,7 +231,7 @@ class Sandbox:
             await uow.commit()
 
     async def reset(self) -> None:
-        """Start over: a new database, empty chats, the clock back to now."""
+        """Start over: a new database, empty chats, the clock back to now (or FRONTDESK_CLOCK)."""
         async with self._lock:
             self._restarting = True
             try:
@@ -249,7 +250,7 @@ class Sandbox:
         return {
             "now": now.isoformat(),
             "local": now.astimezone(self.settings.tz).strftime("%d/%m/%Y %H:%M"),
-            "offset_seconds": int(self.clock.offset.total_seconds()),
+            "offset_seconds": int(self.clock.travelled.total_seconds()),
         }
 
     def _scheduler(self) -> ReminderScheduler:

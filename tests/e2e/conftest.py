@@ -6,7 +6,8 @@ internals overrides `adapter`. `start_bot` runs the bot in-process on a fresh SQ
 (the real patient desk, or a stand-in desk for adapter tests); `BotProcess` runs it as
 `frontdesk run` in a subprocess, for crash and signal tests.
 Nothing here imports a Telegram framework at import time: tests see the bot only through the
-emulator.
+emulator. Both kinds of bot run on the test's clock (tests/clocks.py: FRONTDESK_CLOCK, else the
+system's), with the practice always open, so no journey depends on the hour it runs at.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import pytest
 from bot.bootstrap import App, bootstrap
 from bot.emulator import Emulator, EmulatorClient
 from bot.lifecycle import AppLike
+from flows.clock import ShiftedClock
 from flows.events import CommandIn, Event, FileIn, TapIn
 from flows.reply import Outgoing
 from flows.settings import Settings
 from flows.turn import Turn
+from tests import clocks
 
 TOKEN = "123456789:EMULATOR-test-token_0123456789abcdefgh"
 READY_SECONDS = 10.0
@@ -90,14 +93,21 @@ def bot_env(emulator: Emulator, tmp_path: Path, adapter: str) -> dict[str, str]:
 
 
 @pytest.fixture
+def bot_clock() -> ShiftedClock:
+    """The clock the bots run on: the test's moment (FRONTDESK_CLOCK, else now). A module whose
+    tests depend on the hour or the day overrides it with a moment of its own."""
+    return clocks.clock()
+
+
+@pytest.fixture
 def settings(bot_env: dict[str, str]) -> Settings:
     return Settings(_env_file=None, opening_hours=ALWAYS_OPEN, **bot_env)  # type: ignore[call-arg]
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
+async def app(settings: Settings, bot_clock: ShiftedClock) -> AsyncIterator[App]:
     """The front desk as `frontdesk run` builds it, not yet connected to Telegram."""
-    built = await bootstrap(settings)
+    built = await bootstrap(settings, clock=bot_clock)
     yield built
     await built.close()
 
@@ -222,10 +232,13 @@ async def echo_bot(app: App, echo_desk: EchoDesk, start_bot: StartBot) -> Runnin
 class BotProcess:
     """`frontdesk run` in a subprocess (its output in a file), for crash and signal tests."""
 
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], workdir: Path, clock: ShiftedClock | None = None
+    ) -> None:
         ours = ("FRONTDESK_", "TELEGRAM_", "DATABASE_URL")
         clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
         self.env = {**clean, **env, "PYTHONUNBUFFERED": "1"}
+        self.clock = clock
         self.workdir = workdir
         self.log_path = workdir / "bot.log"
         self.process: asyncio.subprocess.Process | None = None
@@ -235,7 +248,11 @@ class BotProcess:
         polls = await serving(tg)
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *RUN, env=self.env, cwd=self.workdir, stdout=log, stderr=asyncio.subprocess.STDOUT
+                *RUN,
+                env=self.environment(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
             )
         process = self.process
 
@@ -245,6 +262,12 @@ class BotProcess:
             return await serving(tg) > polls
 
         await wait_until(polling, READY_SECONDS * 2, "the bot subprocess to poll")
+
+    def environment(self) -> dict[str, str]:
+        """`env` plus the moment the bot starts at (`clock`'s, else the test's): FRONTDESK_* was
+        dropped above, and FRONTDESK_CLOCK is re-anchored at every start since a child's clock
+        counts from its own start."""
+        return {**self.env, **clocks.environment(self.clock)}
 
     async def terminate(self) -> int:
         return await self.send_signal(signal.SIGTERM)
@@ -269,8 +292,10 @@ class BotProcess:
 
 
 @pytest.fixture
-async def bot_process(bot_env: dict[str, str], tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(bot_env, tmp_path)
+async def bot_process(
+    bot_env: dict[str, str], tmp_path: Path, bot_clock: ShiftedClock
+) -> AsyncIterator[BotProcess]:
+    process = BotProcess(bot_env, tmp_path, bot_clock)
     yield process
     if process.process is not None and process.process.returncode is None:
         await process.kill()

@@ -43,7 +43,7 @@ class DyingBot(BotProcess):
                 "-c",
                 DIES_ON_FIRST_TAP,
                 "run",
-                env=self.env,
+                env=self.environment(),
                 cwd=self.workdir,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
@@ -72,6 +72,7 @@ async def test_the_same_update_twice_files_one_request(
     assert len(await requests_of(frontdesk.app)) == 1
 
 
+@pytest.mark.slow
 async def test_killed_between_fetch_and_handling_the_request_is_filed(
     tg: EmulatorClient, bot_env: dict[str, str], tmp_path: Path
 ) -> None:

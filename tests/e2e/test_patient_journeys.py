@@ -14,6 +14,7 @@ from bot.bootstrap import App, bootstrap
 from bot.emulator import EmulatorClient
 from flows.settings import Settings
 from storage.tables import Attachment, Patient, Request
+from tests import clocks
 from tests.e2e.conftest import RunningBot, StartBot
 from tests.e2e.people import Someone, onboard
 
@@ -162,7 +163,7 @@ async def test_cancel_while_new(tg: EmulatorClient, app: App, frontdesk: Running
 async def test_resume_after_a_restart_mid_flow(
     tg: EmulatorClient, settings: Settings, start_bot: StartBot
 ) -> None:
-    first = await start_bot(await bootstrap(settings))
+    first = await start_bot(await bootstrap(settings, clock=clocks.clock()))
     maria = await Someone.join(tg, 7203)
     await onboard(maria)
     await begin(maria, "Ricetta")
@@ -170,7 +171,7 @@ async def test_resume_after_a_restart_mid_flow(
     await maria.say("Eutirox")
     await first.close()
     await first.app.close()
-    second = await start_bot(await bootstrap(settings))
+    second = await start_bot(await bootstrap(settings, clock=clocks.clock()))
     await maria.say("/start")
     assert "continuare" in await maria.last_text()
     await maria.tap("Continua")

@@ -10,7 +10,7 @@ import pytest
 from bot.emulator import EmulatorClient
 from tests.e2e.conftest import TOKEN, BotProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 async def test_sigterm_stops_the_bot_cleanly(bot_process: BotProcess, tg: EmulatorClient) -> None:

@@ -15,7 +15,7 @@ from bot.emulator import EmulatorClient
 from tests.e2e.conftest import BotProcess, wait_until
 from tests.e2e.hooks import webhook_settings
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(params=["polling", "webhook"])

@@ -17,6 +17,7 @@ from bot.bootstrap import App, bootstrap
 from bot.emulator import EmulatorClient
 from flows.settings import Settings
 from storage.tables import ProcessedUpdate
+from tests import clocks
 from tests.e2e.conftest import EchoDesk, StartBot, raw_message, wait_until
 from tests.e2e.hooks import WEBHOOK_SECRET, webhook_settings
 from tests.e2e.people import Someone, onboard
@@ -30,7 +31,7 @@ async def hook_app(bot_env: dict[str, str], tmp_path: Path) -> AsyncIterator[App
         name.removeprefix("FRONTDESK_").lower(): value for name, value in webhook_settings().items()
     }
     settings = Settings(_env_file=None, **bot_env, **webhook)  # type: ignore[arg-type]
-    built = await bootstrap(settings)
+    built = await bootstrap(settings, clock=clocks.clock())
     yield built
     await built.close()
 

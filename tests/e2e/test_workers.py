@@ -27,11 +27,12 @@ from aiohttp import web
 from bot.emulator import EmulatorClient
 from storage import migrate
 from storage.uow import Database
+from tests import clocks
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.e2e.conftest import BotProcess, raw_message, wait_until
 from tests.e2e.hooks import free_port, webhook_settings
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 PATIENTS = 100
 REQUESTS_EACH = 10
@@ -234,13 +235,12 @@ async def test_reminders_across_two_workers(
 ) -> None:
     """1,000 reminders due across the same two workers, each sent exactly once: one worker is
     elected to plan and send (the other serves updates), claims keep any overlap harmless."""
-    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
     from bench.reminders import seed
 
     due = 1000
-    await seed(postgres_url, active=0, burst=due, now=datetime.now(UTC), tz=ZoneInfo("Europe/Rome"))
+    await seed(postgres_url, active=0, burst=due, now=clocks.now(), tz=ZoneInfo("Europe/Rome"))
     for n in range(due):
         await tg.create_user(user_id=100_000 + n, first_name="P")
     before = int((await tg.stats())["calls"].get("sendMessage", 0))

@@ -11,6 +11,7 @@ import pytest
 from bot.bootstrap import App, bootstrap
 from flows.clock import FixedClock
 from flows.settings import Settings
+from tests import clocks
 from tests.flows.harness import Person, RecordingRenderer
 
 # A Tuesday morning, the practice open.
@@ -25,9 +26,11 @@ def clock() -> FixedClock:
 @pytest.fixture
 async def app(tmp_path: Path, clock: FixedClock) -> AsyncIterator[App]:
     settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         practice_name="Studio Rossi",
         practice_phone="06 1234567",
+        **clocks.HOURS,
     )
     application = await bootstrap(settings, clock=clock)
     yield application

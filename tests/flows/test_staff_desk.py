@@ -12,6 +12,7 @@ from bot.bootstrap import App
 from flows.clock import FixedClock
 from flows.housekeeping import tick
 from storage.tables import Appointment, Patient, Request
+from tests import clocks
 from tests.flows.harness import Person
 
 Registered = Callable[[int], Awaitable[Person]]
@@ -260,7 +261,11 @@ async def test_two_staff_take_at_once_on_postgresql(tmp_path: object) -> None:
     database = Database(POSTGRES_URL, search_path=schema.name)
     try:
         await migrate.upgrade(database.engine)
-        settings = Settings(_env_file=None, database_url=POSTGRES_URL)  # type: ignore[call-arg]
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=POSTGRES_URL,
+            **clocks.HOURS,
+        )
         app = await bootstrap(settings, clock=FixedClock(MONDAY_10), database=database)
         await add_staff(app, 911, "Dott. Rossi")
         await add_staff(app, 912, "Anna", "assistant")

@@ -13,6 +13,7 @@ from bot.bootstrap import App, bootstrap
 from flows.clock import FixedClock
 from flows.settings import Settings
 from scheduler.limiter import RateLimiter
+from tests import clocks
 from tests.flows.harness import Person, RecordingRenderer
 from tests.reminders.fakes import FakePort, Ticker
 
@@ -33,6 +34,7 @@ def settings(tmp_path: Path) -> Settings:
         practice_name="Studio Rossi",
         practice_phone="06 1234567",
         bot_username="StudioRossiBot",
+        **clocks.HOURS,
     )
 
 

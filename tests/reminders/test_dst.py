@@ -15,6 +15,7 @@ from flows.reminders.times import doses, in_quiet_hours, quiet_ends
 from flows.reply import Outgoing
 from flows.settings import Settings
 from scheduler.port import SendResult
+from tests import clocks
 from tests.flows.harness import Person
 from tests.reminders.fakes import FakePort, add_therapy
 
@@ -107,7 +108,7 @@ def test_weekdays_start_and_end() -> None:
     ],
 )
 def test_quiet_hours(local: str, quiet: bool, ends: str) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, **clocks.HOURS)  # type: ignore[call-arg]
     moment = datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=ROME)
     assert in_quiet_hours(moment, settings) is quiet
     assert quiet_ends(moment, settings).astimezone(ROME).strftime("%Y-%m-%d %H:%M") == ends

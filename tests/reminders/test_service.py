@@ -1,5 +1,8 @@
 """The scheduler on the real clock: APScheduler wakes it for a reminder due in a moment, the
-dispatcher sends it once, and shutdown leaves nothing claimed. Also the quiet hours end to end."""
+dispatcher sends it once, and shutdown leaves nothing claimed. Also the quiet hours end to end.
+
+"The real clock" ticks in real time from the test's moment (tests/clocks.py), so these run at
+FRONTDESK_CLOCK's hour too; quiet hours are off where the hour is not what is tested."""
 
 from __future__ import annotations
 
@@ -11,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import App, bootstrap
-from flows.clock import FixedClock, ShiftedClock, SystemClock
+from flows.clock import FixedClock
 from flows.reminders.plans import reminder_row
 from flows.reply import Outgoing
 from flows.settings import Settings
 from scheduler.port import SendResult
 from storage.repositories.reminders import ReminderRepository
 from storage.tables import Therapy
+from tests import clocks
 from tests.factories import make_patient
 from tests.flows.harness import Person, RecordingRenderer
 from tests.reminders.fakes import FakePort, add_appointment, advance, outbox, reminders
@@ -41,14 +45,14 @@ async def live(tmp_path: Path) -> AsyncIterator[App]:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'live.db'}",
         quiet_hours="off",
     )
-    application = await bootstrap(settings, clock=SystemClock())
+    application = await bootstrap(settings, clock=clocks.clock())
     yield application
     await application.close()
 
 
 async def test_a_reminder_a_moment_ahead_goes_out_on_time(live: App) -> None:
     patient = await make_patient(live.database, telegram_id=4242)
-    now = datetime.now(UTC)
+    now = live.clock.now()
     today = now.astimezone(live.settings.tz).date()
     async with live.database.uow() as uow:
         therapy = Therapy(patient_id=patient.id or 0, medicine="Ramipril", times=["08:00"],
@@ -65,7 +69,7 @@ async def test_a_reminder_a_moment_ahead_goes_out_on_time(live: App) -> None:
     await live.scheduler.start(port)
     try:
         await asyncio.wait_for(port.arrived.wait(), 10)
-        arrived = datetime.now(UTC)
+        arrived = live.clock.now()
     finally:
         await live.scheduler.shutdown()
     assert [m.chat_id for m in port.sent] == [4242]
@@ -108,7 +112,7 @@ async def test_catch_up_returns_once_a_jump_s_reminder_has_gone_out(tmp_path: Pa
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'jump.db'}",
         quiet_hours="off",
     )
-    clock = ShiftedClock()
+    clock = clocks.clock()
     application = await bootstrap(settings, clock=clock)
     patient = await make_patient(application.database, telegram_id=4343)
     now = clock.now()

@@ -24,7 +24,7 @@ import pytest
 from bot.sandbox.world import DOCTOR_ID, FIRST_PATIENT_ID
 from tests.sandbox.conftest import Running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

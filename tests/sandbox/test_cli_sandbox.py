@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import clocks
+
+pytestmark = pytest.mark.slow
 FRONTDESK = [sys.executable, "-c", "from bot.cli import main; main()"]
 ROOT = Path(__file__).parents[2]
 
@@ -22,6 +25,7 @@ def environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(clocks.environment())  # the sandbox starts at the test's moment
     return env
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 
 from flows.errors import NotFound, TransitionRefused
 from flows.lifecycle import Action, Actor, move
 from storage.uow import Database
+from tests import clocks
 from tests.factories import make_patient, make_request, make_staff
 
 
@@ -17,7 +17,7 @@ async def test_move_writes_state_and_event(database: Database) -> None:
     patient = await make_patient(database)
     staff = await make_staff(database)
     request = await make_request(database, patient=patient)
-    now = datetime.now(UTC)
+    now = clocks.now()
     async with database.uow() as uow:
         await move(
             uow, request_id=request.id, action=Action.TAKE, actor=Actor("staff", staff.id), now=now
@@ -45,7 +45,7 @@ async def test_refused_move_changes_nothing(database: Database) -> None:
                 request_id=request.id,
                 action=Action.TAKE,
                 actor=Actor("staff", 1),
-                now=datetime.now(UTC),
+                now=clocks.now(),
             )
             await uow.commit()
     async with database.uow() as uow:
@@ -61,7 +61,7 @@ async def test_unknown_request_is_not_found(database: Database) -> None:
     async with database.uow() as uow:
         with pytest.raises(NotFound):
             await move(
-                uow, request_id=999, action=Action.TAKE, actor=Actor.system(), now=datetime.now(UTC)
+                uow, request_id=999, action=Action.TAKE, actor=Actor.system(), now=clocks.now()
             )
 
 
@@ -76,7 +76,7 @@ async def test_crash_after_move_leaves_nothing(database: Database) -> None:
                 request_id=request.id,
                 action=Action.CANCEL,
                 actor=Actor("patient", patient.id),
-                now=datetime.now(UTC),
+                now=clocks.now(),
             )
             raise RuntimeError("the notifier failed")
     async with database.uow() as uow:
@@ -100,7 +100,7 @@ async def test_two_staff_take_at_once_one_wins(database: Database) -> None:
                     request_id=request.id,
                     action=Action.TAKE,
                     actor=Actor("staff", staff_id),
-                    now=datetime.now(UTC),
+                    now=clocks.now(),
                 )
                 await asyncio.sleep(0.05)  # hold the lock while the other one tries
                 await uow.commit()

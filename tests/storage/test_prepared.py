@@ -74,6 +74,8 @@ async def test_the_journal_records_once_and_marks_done(database: Database) -> No
         assert row is not None
         assert (row.status, row.payload) == ("done", {})
         assert row.handled_at is not None
+        # The journal's bookkeeping is on real time (storage/types.py utcnow), whatever the
+        # practice's clock says: so is the comparison.
         assert row.handled_at <= datetime.now(UTC)
         # Done already (by someone else): this transaction must not keep its work.
         assert not await uow.updates.mark_done(update_id=11)

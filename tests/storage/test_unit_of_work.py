@@ -10,6 +10,7 @@ from sqlmodel import func, select
 
 from storage.tables import Request, RequestEvent
 from storage.uow import Database
+from tests import clocks
 from tests.factories import make_patient
 
 
@@ -22,7 +23,7 @@ async def test_commit_writes_request_and_event_together(database: Database) -> N
     patient = await make_patient(database)
     async with database.uow() as uow:
         request = await uow.requests.add(
-            request=Request(kind="question", patient_id=patient.id, due_at=datetime.now(UTC))
+            request=Request(kind="question", patient_id=patient.id, due_at=clocks.now())
         )
         await uow.requests.add_event(
             event=RequestEvent(
@@ -38,12 +39,12 @@ async def test_nothing_is_written_without_commit_or_on_error(database: Database)
     patient = await make_patient(database)
     async with database.uow() as uow:
         await uow.requests.add(
-            request=Request(kind="question", patient_id=patient.id, due_at=datetime.now(UTC))
+            request=Request(kind="question", patient_id=patient.id, due_at=clocks.now())
         )
     with pytest.raises(RuntimeError):
         async with database.uow() as uow:
             request = await uow.requests.add(
-                request=Request(kind="question", patient_id=patient.id, due_at=datetime.now(UTC))
+                request=Request(kind="question", patient_id=patient.id, due_at=clocks.now())
             )
             await uow.requests.add_event(
                 event=RequestEvent(request_id=request.id, actor_kind="patient", action="submit")
@@ -88,7 +89,7 @@ async def test_fifty_concurrent_writers(database: Database) -> None:
                     kind="question",
                     patient_id=patient.id,
                     answers={"n": i},
-                    due_at=datetime.now(UTC),
+                    due_at=clocks.now(),
                 )
             )
             await asyncio.sleep(0)  # let the others interleave inside open transactions

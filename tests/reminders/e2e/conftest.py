@@ -1,6 +1,10 @@
 """The real bot over HTTP against the Bot API emulator, with the scheduler started on the real
 outbound port, and a clock that can jump (ShiftedClock) so hours pass in a moment.
 
+The clock starts at the test's moment (FRONTDESK_CLOCK, else now: tests/clocks.py) and the hours
+are set here, not left to the defaults: a test that depends on the hour, the weekday, opening or
+quiet hours first jumps to a moment of its own (`Live.at`), so it passes whenever it runs.
+
 Patients and staff are put in the database directly (onboarding has its own end-to-end tests);
 everything they then see and tap goes through the emulator, the adapter and the engine.
 """
@@ -10,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ from bot.emulator import Emulator, EmulatorClient
 from flows.clock import ShiftedClock
 from flows.settings import Settings
 from storage.tables import Patient, Staff
+from tests import clocks
 from tests.reminders.botapi_port import run_of
 
 TOKEN = "123456789:EMULATOR-test-token_0123456789abcdefgh"
@@ -50,12 +55,13 @@ def settings(emulator: Emulator, tmp_path: Path) -> Settings:
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'frontdesk.db'}",
         practice_name="Studio Rossi",
         practice_phone="06 1234567",
+        **clocks.HOURS,  # tests here jump across them on purpose
     )
 
 
 @pytest.fixture
 def clock() -> ShiftedClock:
-    return ShiftedClock()
+    return clocks.clock()
 
 
 @dataclass
@@ -68,7 +74,7 @@ class Live:
 
     def at(self, moment: datetime) -> None:
         """Jump the practice's clock to `moment` (only forwards makes sense)."""
-        self.clock.offset = moment - datetime.now(UTC)
+        self.clock.advance(moment - self.clock.now())
 
     async def jump(self, moment: datetime) -> None:
         self.at(moment)

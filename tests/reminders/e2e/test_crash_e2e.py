@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from flows.reminders.plans import reminder_row
 from flows.settings import Settings
 from storage.repositories.reminders import ReminderRepository
 from storage.tables import Patient, Therapy
+from tests import clocks
 from tests.reminders.e2e.conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +39,11 @@ class Worker:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, cwd: Path) -> None:
+        # FRONTDESK_CLOCK, when the suite runs at a chosen moment: the moment the test is at now.
+        env = {**self.env, **clocks.environment()}
         with self.log.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
-                *WORKER, env=self.env, cwd=cwd, stdout=out, stderr=asyncio.subprocess.STDOUT
+                *WORKER, env=env, cwd=cwd, stdout=out, stderr=asyncio.subprocess.STDOUT
             )
 
     async def stop(self, sig: signal.Signals) -> int:
@@ -56,9 +59,20 @@ async def emulator() -> AsyncIterator[Emulator]:
         yield emu
 
 
+@pytest.fixture
+async def workers() -> AsyncIterator[list[Worker]]:
+    """Every worker a test starts is killed afterwards, even when the test failed midway."""
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        if worker.process is not None and worker.process.returncode is None:
+            worker.process.kill()
+            await worker.process.wait()
+
+
 async def seed(settings: Settings, now: datetime) -> None:
     """DUE patients with a dose due now, and one whose dose fell due two hours ago."""
-    app = await bootstrap(settings)
+    app = await bootstrap(settings, clock=clocks.clock())
     today = now.astimezone(settings.tz).date()
     try:
         async with app.database.uow() as uow:
@@ -99,7 +113,7 @@ async def delivered(tg: EmulatorClient) -> Counter[int]:
 
 @pytest.mark.parametrize("adapter", ["ptb", "aiogram"])
 async def test_sigkill_while_sending_then_restart(
-    emulator: Emulator, tmp_path: Path, adapter: str
+    emulator: Emulator, tmp_path: Path, adapter: str, workers: list[Worker]
 ) -> None:
     db = tmp_path / "frontdesk.db"
     env = {
@@ -110,15 +124,17 @@ async def test_sigkill_while_sending_then_restart(
         "FRONTDESK_QUIET_HOURS": "off",
     }
     settings = Settings(_env_file=None, **env)  # type: ignore[arg-type]
-    await seed(settings, datetime.now(UTC))
+    await seed(settings, clocks.now())
     async with EmulatorClient(emulator.base_url) as tg:
         await tg.configure(flood_control=True, latency_ms=5)
         for n in range(DUE + 1):
             await tg.create_user(user_id=5000 + n, first_name="P", language_code="it")
         worker = Worker(env, tmp_path / "worker.log")
+        workers.append(worker)
         await worker.start(tmp_path)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 20
+        # The worker's start (imports, migrations) alone can take 20 s on a loaded machine.
+        deadline = loop.time() + 60
         while int((await tg.stats())["calls"].get("sendMessage", 0)) < DUE // 3:
             assert loop.time() < deadline, worker.log.read_text()
             await asyncio.sleep(0.01)
@@ -126,7 +142,7 @@ async def test_sigkill_while_sending_then_restart(
         killed_at = int((await tg.stats())["calls"].get("sendMessage", 0))
         assert killed_at < DUE, "everything went out before the kill: nothing was tested"
         await worker.start(tmp_path)
-        deadline = loop.time() + 30
+        deadline = loop.time() + 60  # its start again, then what is left to send
         while True:
             with sqlite3.connect(db) as connection:
                 waiting = connection.execute(

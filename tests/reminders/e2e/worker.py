@@ -1,5 +1,6 @@
 """The bot with its scheduler, as a process of its own (for the SIGKILL test and the benchmark),
-like `frontdesk run` but with the logging set here. Settings come from the environment.
+like `frontdesk run` but with the logging set here. Settings come from the environment, and so
+does the clock (`bootstrap` honours FRONTDESK_CLOCK, which the test sets to its own moment).
 
     python -m tests.reminders.e2e.worker
 """
