@@ -50,8 +50,8 @@ def app(database: str | None) -> None:
     pass  # read by load_settings
 
 
-app.add_command(patient)  # issue 8: export and erasure
-app.add_command(sandbox)  # issue 7: the offline sandbox
+app.add_command(patient)  # a patient's data: export and erasure
+app.add_command(sandbox)  # the offline sandbox in a browser
 
 
 @app.group("db", help="Database schema.")

@@ -43,7 +43,7 @@ class Renderer:
         monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.api = api
-        # The hook where a later issue marks the patient unreachable and tells staff.
+        # Marks the patient unreachable and tells staff (the scheduler lends it at start).
         self.on_unreachable = on_unreachable
         self.policy = policy or RetryPolicy()
         self.sleep = sleep

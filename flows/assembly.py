@@ -25,9 +25,9 @@ def build_registry() -> Registry:
     registry.merge(onboarding.registry())
     registry.merge(home.registry())
     registry.merge(urgency.registry())
-    registry.merge(privacy.registry())  # issue 8: export and erasure
+    registry.merge(privacy.registry())  # a patient's data: export and erasure
     registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
-    registry.merge(reminders_registry())  # issue 5: therapy reminders and follow-up
+    registry.merge(reminders_registry())  # therapy reminders and follow-up
     registry.commands["V"] = visits.respond  # a patient's answer to a proposed visit slot
     return registry
 
