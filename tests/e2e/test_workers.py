@@ -158,9 +158,12 @@ class Patient:
 
     async def file_questions(self, count: int) -> None:
         await self.say("/start", then="Accetto")
-        await self.tap("Accetto")
+        # Each answer waits for the next step's own prompt: a reply may come in two changes
+        # (the welcome kept and edited, then the first step), and an answer sent between them
+        # could reach the other worker before this one has handled the step before.
+        await self.tap("Accetto", then="Annulla")
         for answer in ("Maria", "Bianchi", "01/01/1980"):
-            await self.say(answer)
+            await self.say(answer, then="Indietro")
         await self.say(CODE, then="Salta")
         await self.press("Salta", then="Conferma")
         await self.tap("Conferma", then="Domanda")
