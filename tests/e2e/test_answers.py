@@ -9,13 +9,21 @@ from sqlmodel import select
 
 from bot.bootstrap import App
 from bot.emulator import EmulatorClient
+from flows.clock import ShiftedClock
 from storage.tables import Attachment, RequestEvent
 from tests.e2e.conftest import RunningBot
 from tests.e2e.people import Someone, onboard
 from tests.e2e.test_patient_journeys import JPEG, certificate, question, requests_of
-from tests.e2e.test_staff_journeys import make_doctor, state_of
+from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, state_of
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def bot_clock() -> ShiftedClock:
+    """Staff are told at once only while the practice is open: a working morning, whatever
+    moment the clock matrix starts the suite at (a night, a Sunday, a holiday)."""
+    return ShiftedClock.starting_at(TUESDAY_MORNING)
 
 
 async def answer_events(app: App, number: int) -> list[RequestEvent]:

@@ -11,12 +11,21 @@ import pytest
 
 from bot.bootstrap import App
 from bot.emulator import ChatMessage, EmulatorClient
+from flows.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.people import Someone, onboard
 from tests.e2e.test_patient_journeys import JOURNEYS, begin
-from tests.e2e.test_staff_journeys import make_doctor, state_of
+from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, state_of
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def bot_clock() -> ShiftedClock:
+    """Staff are told at once only while the practice is open: a working morning, whatever
+    moment the clock matrix starts the suite at (a night, a Sunday, a holiday)."""
+    return ShiftedClock.starting_at(TUESDAY_MORNING)
+
 
 LONG_CLOSING = (
     "Serve una visita in studio: la contatteremo per l'appuntamento e le diremo cosa portare."
