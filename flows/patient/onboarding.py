@@ -150,7 +150,7 @@ async def leave_registration(turn: Turn) -> None:
     if patient is not None and patient.registered_at is None:
         patient.consent_at = None
         patient.consent_version = None
-        turn.uow.session.add(patient)
+        await turn.uow.patients.add(patient=patient)
     after = answers(turn).get(AFTER)
     await start_flow(turn, CONSENT.id, notice=turn.t("register.left"), keep=_after(after))
 
