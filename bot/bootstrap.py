@@ -10,7 +10,8 @@ from flows.clock import Clock, clock_from_environment
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
 from flows.patient.desk import PatientDesk
-from flows.reminders.desks import PatientDeskWithReminders, StaffDeskWithReminders
+from flows.reminders.desks import ActingForPatient, CaregiverLinks, StaffReminders
+from flows.router import Router
 from flows.settings import Settings
 from flows.staff.desk import StaffDesk
 from scheduler.service import ReminderScheduler
@@ -57,8 +58,9 @@ async def bootstrap(
         clock=clock,
         registry=build_registry(),
         codec=CallbackCodec(await callback_secret(database)),
-        patient_desk=PatientDeskWithReminders(PatientDesk()),
-        staff_desk=StaffDeskWithReminders(StaffDesk()),
+        # Each turn is offered to these handlers in order; the first that handles it ends it.
+        patient_desk=Router([CaregiverLinks(), ActingForPatient(PatientDesk())]),
+        staff_desk=Router([StaffReminders(), StaffDesk()], redisplay_after_error=False),
     )
     scheduler = ReminderScheduler(desk)
     return App(settings=settings, database=database, desk=desk, clock=clock, scheduler=scheduler)

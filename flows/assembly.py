@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flows.codes import PatientGlobal
 from flows.kinds import request_registry
 from flows.kinds.certificate import CERTIFICATE
 from flows.kinds.prescription import PRESCRIPTION
@@ -28,7 +29,7 @@ def build_registry() -> Registry:
     registry.merge(privacy.registry())  # a patient's data: export and erasure
     registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
     registry.merge(reminders_registry())  # therapy reminders and follow-up
-    registry.commands["V"] = visits.respond  # a patient's answer to a proposed visit slot
+    registry.commands[PatientGlobal.VISIT.head] = visits.respond  # a proposed visit slot
     return registry
 
 

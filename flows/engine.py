@@ -40,21 +40,22 @@ class Renderer(Protocol):
 
 
 class Desk(Protocol):
-    """Who answers a turn: the patient desk, or the staff desk for staff members."""
+    """Who answers a turn: the patient desk, or the staff desk for staff members (each a
+    `flows.router.Router`). What the methods return (handled or not) the engine ignores."""
 
-    async def on_command(self, turn: Turn, command: CommandIn) -> None: ...
+    async def on_command(self, turn: Turn, command: CommandIn) -> bool | None: ...
 
-    async def on_tap(self, turn: Turn, code: str) -> None:
+    async def on_tap(self, turn: Turn, code: str) -> bool | None:
         """A button of the current menu (already checked: signed, this chat, not stale)."""
         ...
 
-    async def on_global(self, turn: Turn, code: str) -> None:
+    async def on_global(self, turn: Turn, code: str) -> bool | None:
         """A button that outlives menus, e.g. a status card's Cancel."""
         ...
 
-    async def on_input(self, turn: Turn) -> None: ...
+    async def on_input(self, turn: Turn) -> bool | None: ...
 
-    async def show_current(self, turn: Turn, notice: str | None = None) -> None:
+    async def show_current(self, turn: Turn, notice: str | None = None) -> bool | None:
         """Show where this person stands (after an error, or a tap on an expired menu)."""
         ...
 

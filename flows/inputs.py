@@ -1,13 +1,13 @@
 """Taking input for the step on screen: taps, typed values, files, a shared contact.
 
-Codes carried by menu buttons: ``v:<value>`` an option, ``q:<value>`` a quick answer, ``b`` back,
-``x`` cancel, ``d`` done (files, multi-select), ``k`` skip, ``s`` send (summary).
+The codes its menu buttons carry are `flows.codes.StepCode`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flows.codes import StepCode
 from flows.declarations import Choose, Contact, Files, Flow, Step, Summary, Typed
 from flows.events import ContactIn, FileIn, TextIn
 from flows.runner import (
@@ -31,26 +31,26 @@ from flows.validators import Problem, check
 async def on_tap(turn: Turn, flow: Flow, step: Step, code: str) -> None:
     spec = step.input
     kind, _, value = code.partition(":")
-    if kind == "b" and step.back:
+    if kind == StepCode.BACK.head and step.back:
         await back(turn, flow)
-    elif kind == "x" and step.cancel:
+    elif kind == StepCode.CANCEL.head and step.cancel:
         await cancel(turn)
-    elif kind == "v" and isinstance(spec, Choose) and spec.multiple:
+    elif kind == StepCode.OPTION.head and isinstance(spec, Choose) and spec.multiple:
         await _toggle(turn, flow, step, spec, value)
-    elif kind == "v" and isinstance(spec, Choose):
+    elif kind == StepCode.OPTION.head and isinstance(spec, Choose):
         await _choose(turn, flow, step, spec, value)
-    elif kind == "q" and isinstance(spec, Typed):
+    elif kind == StepCode.QUICK.head and isinstance(spec, Typed):
         await _typed(turn, flow, step, spec, _quick_text(turn, spec, value))
-    elif kind == "k" and getattr(spec, "optional", False):
+    elif kind == StepCode.SKIP.head and getattr(spec, "optional", False):
         await _leave_keyboard(turn, step)
         store(turn, **{spec.key: None})  # type: ignore[union-attr]
         await advance(turn, flow, step)
-    elif kind == "d" and (
+    elif kind == StepCode.DONE.head and (
         (isinstance(spec, Files) and answers(turn).get(spec.key))
         or (isinstance(spec, Choose) and picked(turn, spec))
     ):
         await advance(turn, flow, step)
-    elif kind == "s" and isinstance(spec, Summary):
+    elif kind == StepCode.SEND.head and isinstance(spec, Summary):
         await complete(turn, flow)
     else:
         await show_step(turn, flow, step, notice=turn.t("menu.expired"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.codes import StepCode
 from flows.declarations import Choose, Contact, Files, Flow, Step, Summary, Typed
 from flows.reply import Button, KeyButton
 from flows.turn import Turn
@@ -203,32 +204,32 @@ async def show_step(turn: Turn, flow: Flow, step: Step, *, notice: str | None = 
     if isinstance(spec, Choose):
         chosen = picked(turn, spec)
         choices = [
-            turn.button_text(PICKED + label if value in chosen else label, f"v:{value}")
+            turn.button_text(PICKED + label if value in chosen else label, StepCode.OPTION(value))
             for value, label in await options(turn, step)
         ]
         width = max(1, spec.columns)
         rows.extend(tuple(choices[i : i + width]) for i in range(0, len(choices), width))
         if chosen:
-            rows.append((turn.button("button.done", "d"),))
+            rows.append((turn.button("button.done", StepCode.DONE()),))
     elif isinstance(spec, Typed):
-        rows.extend((turn.button(o.label, f"q:{o.value}"),) for o in spec.quick)
+        rows.extend((turn.button(o.label, StepCode.QUICK(o.value)),) for o in spec.quick)
         if spec.optional:
-            rows.append((turn.button(spec.skip_label, "k"),))
+            rows.append((turn.button(spec.skip_label, StepCode.SKIP()),))
     elif isinstance(spec, Files):
         count = len(answers(turn).get(spec.key) or [])
         if count:
             text = f"{text}\n\n{turn.t('files.received', count=count)}"
-            rows.append((turn.button("button.done", "d"),))
+            rows.append((turn.button("button.done", StepCode.DONE()),))
         elif spec.optional:
-            rows.append((turn.button("button.skip", "k"),))
+            rows.append((turn.button("button.skip", StepCode.SKIP()),))
     elif isinstance(spec, Summary):
         text = f"{text}\n\n{summary(turn, flow)}"
-        rows.append((turn.button(spec.send_label, "s"),))
+        rows.append((turn.button(spec.send_label, StepCode.SEND()),))
     nav = []
     if step.back and flow.id != HOME:
-        nav.append(turn.button("button.back", "b"))
+        nav.append(turn.button("button.back", StepCode.BACK()))
     if step.cancel and flow.id != HOME:
-        nav.append(turn.button("button.cancel", "x"))
+        nav.append(turn.button("button.cancel", StepCode.CANCEL()))
     if nav:
         rows.append(tuple(nav))
     if notice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.codes import PatientGlobal, RequestOp
 from flows.dates import day
 from flows.engine import FrontDesk
 from flows.lifecycle import State
@@ -32,10 +33,10 @@ def card_buttons(
     t = desk.catalog.text
     codec = desk.codec
     if request.state == State.NEW:
-        code = f"R.{request.id}.c"
+        code = PatientGlobal.REQUEST(request.id, RequestOp.CANCEL)
         return ((Button(t("card.cancel", lang), codec.encode(chat_id=chat_id, code=code)),),)
     if request.state == State.WAITING_PATIENT:
-        code = f"R.{request.id}.a"
+        code = PatientGlobal.REQUEST(request.id, RequestOp.ANSWER)
         return ((Button(t("card.answer", lang), codec.encode(chat_id=chat_id, code=code)),),)
     return ()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flows import inputs, runner
+from flows.codes import PatientGlobal, RequestOp
 from flows.declarations import Flow, Step
 from flows.events import CommandIn, FileIn, OtherIn, TextIn
 from flows.patient import replies, services
@@ -13,6 +14,7 @@ from flows.patient.escape import BACK, CANCEL, HELP, escape, escape_word
 from flows.patient.home import CANCEL_REQUEST, REQUEST, RESUME, answer_or_offer
 from flows.patient.onboarding import AFTER, CONSENT, REGISTER, has_consent, is_registered
 from flows.practice import practice_text
+from flows.router import Handler
 from flows.turn import Turn
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -35,8 +37,10 @@ NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "setti
 OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id}
 
 
-class PatientDesk:
-    async def on_command(self, turn: Turn, command: CommandIn) -> None:
+class PatientDesk(Handler):
+    """The last handler of the patient router: it answers every turn that reaches it."""
+
+    async def on_command(self, turn: Turn, command: CommandIn) -> bool:
         turn.tapped_message_id = None
         target = None
         if command.name == "start" and command.args and PAYLOAD.match(command.args):
@@ -46,12 +50,12 @@ class PatientDesk:
         if word and position and position[0].id in (CONSENT.id, REGISTER.id):
             # /menu, /help... while registering: the way out, not a fresh start of the form.
             await escape(turn, *position, word)
-            return
+            return True
         if not await self._onboarded(turn, after=target):
-            return
+            return True
         if word in (HELP, BACK, CANCEL) and position is not None:
             await escape(turn, *position, word)
-            return
+            return True
         if command.name == "start" and target is None and self._mid_flow(turn):
             await self._offer_resume(turn)
         elif target is not None and target in turn.desk.registry.flows:
@@ -59,38 +63,43 @@ class PatientDesk:
         else:
             # /menu, unknown commands and staff commands alike: the menu, nothing else.
             await runner.go_home(turn)
+        return True
 
-    async def on_tap(self, turn: Turn, code: str) -> None:
+    async def on_tap(self, turn: Turn, code: str) -> bool:
         if not await self._onboarded(turn):
-            return
+            return True
         position = runner.current(turn)
         if position is None:
             await runner.go_home(turn)
-            return
+            return True
         await inputs.on_tap(turn, *position, code)
+        return True
 
-    async def on_global(self, turn: Turn, code: str) -> None:
+    async def on_global(self, turn: Turn, code: str) -> bool:
         turn.tapped_message_id = None
         if not await self._onboarded(turn):
-            return
-        parts = code.split(".")
-        if len(parts) == 3 and parts[0] == "R" and parts[1].isdigit():
-            request = await services.own_request(turn, int(parts[1]))
-            if parts[2] == "c":
+            return True
+        args = PatientGlobal.REQUEST.args(code)
+        if args is not None and len(args) == 2 and args[0].isdigit():
+            request = await services.own_request(turn, int(args[0]))
+            if args[1] == RequestOp.CANCEL:
                 await runner.start_flow(turn, CANCEL_REQUEST.id, keep={REQUEST: request.id})
-                return
-            if parts[2] == "a":
+                return True
+            if args[1] == RequestOp.ANSWER:
                 await answer_or_offer(turn, request.id or 0)
-                return
-        command = turn.desk.registry.commands.get(parts[0])
+                return True
+        # The other patients' global buttons, by head (see flows.codes.PatientGlobal).
+        head, *rest = code.split(".")
+        command = turn.desk.registry.commands.get(head)
         if command is not None:
-            await command(turn, parts[1:])
-            return
+            await command(turn, rest)
+            return True
         await runner.show_current(turn, notice=turn.t("menu.expired"))
+        return True
 
-    async def on_input(self, turn: Turn) -> None:
+    async def on_input(self, turn: Turn) -> bool:
         if not await self._onboarded(turn):
-            return
+            return True
         position = runner.current(turn)
         # A way out typed (menu, annulla, aiuto…) is never taken as an answer to the practice.
         if isinstance(turn.event, TextIn) and (word := escape_word(turn.event.text)):
@@ -98,22 +107,23 @@ class PatientDesk:
                 await runner.go_home(turn)
             else:
                 await escape(turn, *position, word)
-            return
+            return True
         if isinstance(turn.event, TextIn | FileIn) and self._loose(position):
             await replies.on_message(turn)
-            return
+            return True
         if position is None:
             await runner.go_home(turn, notice=turn.t("hint.use_buttons"))
-            return
+            return True
         if isinstance(turn.event, OtherIn):
             await runner.show_step(turn, *position, notice=turn.t("hint.unsupported"))
-            return
+            return True
         await inputs.on_input(turn, *position)
+        return True
 
-    async def show_current(self, turn: Turn, notice: str | None = None) -> None:
-        if not await self._onboarded(turn, notice=notice):
-            return
-        await runner.show_current(turn, notice=notice)
+    async def show_current(self, turn: Turn, notice: str | None = None) -> bool:
+        if await self._onboarded(turn, notice=notice):
+            await runner.show_current(turn, notice=notice)
+        return True
 
     # --- gates ----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.codes import CONSENT_AGAIN, PatientGlobal
 from flows.declarations import Choose, Flow, Option, Step
 from flows.errors import NotFound
 from flows.lifecycle import State
@@ -289,7 +290,7 @@ async def withdraw_consent(turn: Turn) -> None:
     turn.conversation.flow = None
     turn.conversation.step = None
     turn.new_menu()
-    turn.show(text, ((turn.button("consent.changed_mind", "v:again"),),))
+    turn.show(text, ((turn.button("consent.changed_mind", CONSENT_AGAIN),),))
 
 
 async def resume_continue(turn: Turn) -> None:
@@ -331,7 +332,7 @@ def registry() -> Registry:
         privacy=privacy_prompt,
     )
     result.providers.update(my_requests=my_requests, request_ops=request_ops)
-    result.commands.update(H=go_home_button)
+    result.commands[PatientGlobal.HOME.head] = go_home_button
     result.actions.update(
         home=go_home_action,
         cancel_prompt=cancel_prompt,

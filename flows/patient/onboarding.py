@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flows.calendar import OpeningHours
+from flows.codes import CONSENT_AGAIN
 from flows.declarations import Choose, Contact, Flow, Option, Step, Summary, Typed
 from flows.practice import practice_text
 from flows.registry import Registry
@@ -139,7 +140,7 @@ async def decline_consent(turn: Turn) -> None:
     turn.new_menu()
     turn.show(
         practice_text(turn, "consent.declined"),
-        ((turn.button("consent.changed_mind", "v:again"),),),
+        ((turn.button("consent.changed_mind", CONSENT_AGAIN),),),
     )
 
 

@@ -4,6 +4,7 @@ answers to every pushed reminder, caregivers, and what each reminder says. The s
 
 from __future__ import annotations
 
+from flows.codes import PatientGlobal
 from flows.registry import Registry
 from flows.reminders import appointments, caregivers, doses, followup, manage, therapy
 
@@ -27,12 +28,14 @@ def registry() -> Registry:
         caregiver_invite=caregivers.invite,
         caregiver_remove=caregivers.remove,
     )
-    # Buttons on pushed messages (see flows.reminders.messages for their codes).
+    # Buttons on pushed messages.
     result.commands.update(
-        M=doses.on_button,
-        A=appointments.on_button,
-        G=followup.on_rating,
-        K=followup.on_checkback,
-        T=manage.on_button,
+        {
+            PatientGlobal.DOSE.head: doses.on_button,
+            PatientGlobal.APPOINTMENT.head: appointments.on_button,
+            PatientGlobal.RATING.head: followup.on_rating,
+            PatientGlobal.CHECKBACK.head: followup.on_checkback,
+            PatientGlobal.THERAPY.head: manage.on_button,
+        }
     )
     return result

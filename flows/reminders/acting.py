@@ -12,6 +12,7 @@ from dataclasses import replace
 from sqlmodel import select
 
 from flows import runner
+from flows.codes import CAREGIVER_ACT
 from flows.errors import DomainError, NotFound
 from flows.reminders.common import parse
 from flows.reminders.messages import short_name
@@ -78,8 +79,8 @@ def label(turn: Turn, patient: Patient) -> None:
 
 
 async def on_button(turn: Turn, args: list[str]) -> None:
-    """``C.<caregiver>.a``: the caregiver starts acting for the patient."""
-    parsed = parse(args, "a")
+    """`PatientGlobal.CAREGIVER`: the caregiver starts acting for the patient."""
+    parsed = parse(args, (CAREGIVER_ACT,))
     link = await turn.uow.session.get(Caregiver, parsed[0]) if parsed else None
     if link is None or link.caregiver_user_id != turn.sender.user_id or link.status != "active":
         raise NotFound("caregiver.invalid")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flows.codes import AppointmentOp, AttendanceOp, PatientGlobal
 from flows.errors import NotFound
 from flows.practice import practice_text
 from flows.reminders import messages, outbox
@@ -32,7 +33,7 @@ from storage.tables import Appointment, Patient, Reminder, RequestEvent
 
 async def on_button(turn: Turn, args: list[str]) -> None:
     """A patient's tap on an appointment reminder: ``A.<reminder>.<y|n|c|k>``."""
-    parsed = parse(args, "ynck")
+    parsed = parse(args, tuple(AppointmentOp))
     if parsed is None:
         await expired(turn)
         return
@@ -47,11 +48,11 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         status = turn.t(f"visit.status.{visit.status}")
         answer_on_tapped(turn, turn.t("appointment.already", when=when, status=status))
         return
-    if op == "k":
+    if op == AppointmentOp.KEEP:
         original = messages.appointment(turn.desk, _patient(turn), visit, reminder)
         answer_on_tapped(turn, original.text, original.buttons)
         return
-    if op == "y":
+    if op == AppointmentOp.CONFIRM:
         _answer(turn, reminder, "confirmed")
         answer_on_tapped(turn, turn.t("appointment.confirmed", when=when))
         return
@@ -60,10 +61,20 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         text = practice_text(turn, "appointment.too_late", when=when)
         turn.say(text, buttons=((home_button(turn),),))
         return
-    if op == "n":
+    if op == AppointmentOp.CANCEL:
         sure = (
-            (words.button("appointment.button.cancel_yes", f"A.{reminder.id}.c"),),
-            (words.button("appointment.button.keep", f"A.{reminder.id}.k"),),
+            (
+                words.button(
+                    "appointment.button.cancel_yes",
+                    PatientGlobal.APPOINTMENT(reminder.id, AppointmentOp.CANCEL_YES),
+                ),
+            ),
+            (
+                words.button(
+                    "appointment.button.keep",
+                    PatientGlobal.APPOINTMENT(reminder.id, AppointmentOp.KEEP),
+                ),
+            ),
         )
         answer_on_tapped(turn, turn.t("appointment.cancel_confirm", when=when), sure)
         return
@@ -132,7 +143,7 @@ async def tell_staff(turn: Turn, visit: Appointment) -> None:
 async def on_attendance(turn: Turn, args: list[str]) -> None:
     """Staff's tap after the slot: ``N.<appointment>.<a|n>``."""
     staff = staff_of(turn)
-    parsed = parse(args, "an")
+    parsed = parse(args, tuple(AttendanceOp))
     if parsed is None:
         turn.say(turn.t("menu.expired"))
         return
@@ -148,7 +159,7 @@ async def on_attendance(turn: Turn, args: list[str]) -> None:
         already = turn.t("attendance.already", name=name, when=when, status=status)
         answer_on_tapped(turn, already, home=False)
         return
-    visit.status = "attended" if op == "a" else "no_show"
+    visit.status = "attended" if op == AttendanceOp.ATTENDED else "no_show"
     visit.marked_at, visit.marked_by = turn.now, staff.id
     turn.uow.session.add(visit)
     if visit.request_id is not None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from flows import runner
+from flows.codes import CAREGIVER_ACT, PatientGlobal
 from flows.declarations import Choose, Flow, Option, Step
 from flows.reminders.messages import short_name
 from flows.reminders.reach import can_receive
@@ -140,7 +141,9 @@ async def accept(turn: Turn, token: str) -> None:
     link.status, link.accepted_at = "active", turn.now
     turn.uow.session.add(link)
     name = short_name(patient)
-    act = turn.action_button(turn.t("caregiver.act", name=name), f"C.{link.id}.a")
+    act = turn.action_button(
+        turn.t("caregiver.act", name=name), PatientGlobal.CAREGIVER(link.id, CAREGIVER_ACT)
+    )
     turn.say(turn.t("caregiver.accepted", name=name), buttons=((act,),))
     joined = turn.desk.catalog.text(
         "caregiver.joined", patient.language, name=link.name or turn.t("caregiver.someone")

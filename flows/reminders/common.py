@@ -3,8 +3,11 @@ and answering on the message that was tapped."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlmodel import select
 
+from flows.codes import PatientGlobal
 from flows.errors import NotFound
 from flows.events import TapIn
 from flows.reply import Button, Outgoing
@@ -12,10 +15,8 @@ from flows.turn import Turn
 from storage.repositories.reminders import ReminderRepository
 from storage.tables import Reminder, Therapy
 
-HOME_CODE = "H"  # the global button back to the main menu (see flows.reminders.messages)
 
-
-def parse(args: list[str], ops: str) -> tuple[int, str] | None:
+def parse(args: list[str], ops: Collection[str]) -> tuple[int, str] | None:
     """`["12", "t"]` -> (12, "t") when the op is one of `ops`; None for anything else."""
     if len(args) != 2 or not args[0].isdigit() or len(args[0]) > 12 or args[1] not in ops:
         return None
@@ -42,7 +43,7 @@ def answer_on_tapped(
 
 def home_button(turn: Turn) -> Button:
     """«🏠 Menu» on a pushed message: a global code, valid however many menus came since."""
-    return turn.action_button(turn.t("button.menu"), HOME_CODE)
+    return turn.action_button(turn.t("button.menu"), PatientGlobal.HOME())
 
 
 async def own_reminder(turn: Turn, reminder_id: int, kind: str) -> Reminder:

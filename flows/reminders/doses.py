@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from flows import runner
+from flows.codes import DoseOp
 from flows.kinds.prescription import FLOW as PRESCRIPTION
 from flows.patient import services
 from flows.reminders import messages
@@ -30,11 +31,11 @@ from flows.turn import Turn
 from storage.repositories.reminders import ANSWERED, CANCELLED, SCHEDULED, SENT
 from storage.tables import Reminder, Request, Therapy
 
-ANSWERS = {"t": "taken", "k": "skipped"}
+ANSWERS: dict[str, str] = {DoseOp.TAKEN: "taken", DoseOp.SKIP: "skipped"}
 
 
 async def on_button(turn: Turn, args: list[str]) -> None:
-    parsed = parse(args, "tskrb")
+    parsed = parse(args, tuple(DoseOp))
     if parsed is None:
         await expired(turn)
         return
@@ -44,16 +45,16 @@ async def on_button(turn: Turn, args: list[str]) -> None:
     if therapy is None:
         await expired(turn)
         return
-    if op == "r":
+    if op == DoseOp.REFILL:
         await refill(turn, reminder, therapy)
-    elif op == "b":
+    elif op == DoseOp.NEW_BOX:
         new_box(turn, reminder, therapy)
     elif reminder.status == ANSWERED:
         already = turn.t(f"dose.answer.{reminder.answer}")
         answer_on_tapped(turn, turn.t("dose.already", medicine=medicine(therapy), answer=already))
     elif reminder.status == CANCELLED:
         answer_on_tapped(turn, turn.t("dose.cancelled", medicine=medicine(therapy)))
-    elif op == "s":
+    elif op == DoseOp.SNOOZE:
         await snooze(turn, reminder, therapy)
     else:
         answer(turn, reminder, therapy, ANSWERS[op])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from flows.codes import RATINGS, CheckbackOp
 from flows.patient.services import own_request
 from flows.reminders.common import answer_on_tapped, expired, own_reminder, parse
 from flows.reminders.messages import short_name
@@ -16,12 +17,16 @@ from flows.turn import Turn
 from storage.repositories.reminders import ANSWERED
 from storage.tables import Rating, Reminder
 
-CHECKBACK_ANSWERS = {"b": "better", "s": "same", "w": "worse"}
+CHECKBACK_ANSWERS: dict[str, str] = {
+    CheckbackOp.BETTER: "better",
+    CheckbackOp.SAME: "same",
+    CheckbackOp.WORSE: "worse",
+}
 
 
 async def on_rating(turn: Turn, args: list[str]) -> None:
     """``G.<request>.<1-5>``"""
-    parsed = parse(args, "12345")
+    parsed = parse(args, tuple(RATINGS))
     if parsed is None:
         await expired(turn)
         return
@@ -53,7 +58,7 @@ async def on_rating(turn: Turn, args: list[str]) -> None:
 
 async def on_checkback(turn: Turn, args: list[str]) -> None:
     """``K.<reminder>.<b|s|w>``"""
-    parsed = parse(args, "bsw")
+    parsed = parse(args, tuple(CheckbackOp))
     if parsed is None:
         await expired(turn)
         return

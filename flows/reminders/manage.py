@@ -7,6 +7,7 @@ The buttons outlive menus (``T.<therapy>.<p|d|y>``: pause or resume, delete?, de
 from __future__ import annotations
 
 from flows import runner
+from flows.codes import PatientGlobal, TherapyOp
 from flows.reminders.common import expired, own_therapy, parse, tapped
 from flows.reminders.messages import medicine
 from flows.reminders.therapy import THERAPIES
@@ -32,11 +33,19 @@ async def show(turn: Turn, notice: str | None = None) -> None:
         toggle = "therapy.manage.resume" if therapy.paused else "therapy.manage.pause"
         rows.append(
             (
-                turn.action_button(turn.t(toggle, medicine=name), f"T.{therapy.id}.p"),
-                turn.action_button(turn.t("therapy.manage.delete"), f"T.{therapy.id}.d"),
+                turn.action_button(
+                    turn.t(toggle, medicine=name),
+                    PatientGlobal.THERAPY(therapy.id, TherapyOp.PAUSE),
+                ),
+                turn.action_button(
+                    turn.t("therapy.manage.delete"),
+                    PatientGlobal.THERAPY(therapy.id, TherapyOp.DELETE),
+                ),
             )
         )
-    rows.append((turn.action_button(turn.t("button.back"), "T.0.l"),))
+    rows.append(
+        (turn.action_button(turn.t("button.back"), PatientGlobal.THERAPY(0, TherapyOp.LIST)),)
+    )
     text = turn.t("therapy.manage.prompt")
     turn.show(f"{notice}\n\n{text}" if notice else text, tuple(rows))
 
@@ -46,33 +55,38 @@ async def manage_action(turn: Turn) -> None:
 
 
 async def on_button(turn: Turn, args: list[str]) -> None:
-    parsed = parse(args, "pdyml")
+    parsed = parse(args, tuple(TherapyOp))
     if parsed is None:
         await expired(turn)
         return
     number, op = parsed
     turn.tapped_message_id = tapped(turn)  # these screens replace each other in place
-    if op == "l":
+    if op == TherapyOp.LIST:
         await runner.start_flow(turn, THERAPIES.id)
         return
-    if op == "m":
+    if op == TherapyOp.MANAGE:
         await show(turn)
         return
     therapy = await own_therapy(turn, number)
     repo = ReminderRepository(turn.uow.session)
     name = medicine(therapy)
-    if op == "d":
+    if op == TherapyOp.DELETE:
         turn.new_menu()
         buttons = (
             (
-                turn.action_button(turn.t("therapy.delete.yes"), f"T.{therapy.id}.y"),
-                turn.action_button(turn.t("therapy.delete.no"), "T.0.m"),
+                turn.action_button(
+                    turn.t("therapy.delete.yes"),
+                    PatientGlobal.THERAPY(therapy.id, TherapyOp.DELETE_YES),
+                ),
+                turn.action_button(
+                    turn.t("therapy.delete.no"), PatientGlobal.THERAPY(0, TherapyOp.MANAGE)
+                ),
             ),
         )
         turn.show(turn.t("therapy.delete.confirm", medicine=name), buttons)
         return
     assert therapy.id is not None
-    if op == "y":
+    if op == TherapyOp.DELETE_YES:
         therapy.active = False
         await repo.cancel_scheduled(therapy_id=therapy.id)
         notice = turn.t("therapy.deleted", medicine=name)

@@ -14,6 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flows.codes import (
+    RATINGS,
+    AppointmentOp,
+    AttendanceOp,
+    CheckbackOp,
+    DoseOp,
+    PatientGlobal,
+    StaffGlobal,
+)
 from flows.dates import day_and_time
 from flows.engine import FrontDesk
 from flows.reply import Button, Outgoing
@@ -75,9 +84,13 @@ def running_low(desk: FrontDesk, therapy: Therapy) -> bool:
 
 def refill_rows(words: Words, therapy: Therapy, reminder: Reminder) -> list[tuple[Button, ...]]:
     if therapy.refill_request_id is not None:
-        return [(words.button("dose.button.new_box", f"M.{reminder.id}.b"),)]
+        return [
+            (words.button("dose.button.new_box", PatientGlobal.DOSE(reminder.id, DoseOp.NEW_BOX)),)
+        ]
     if running_low(words.desk, therapy):
-        return [(words.button("dose.button.refill", f"M.{reminder.id}.r"),)]
+        return [
+            (words.button("dose.button.refill", PatientGlobal.DOSE(reminder.id, DoseOp.REFILL)),)
+        ]
     return []
 
 
@@ -98,11 +111,18 @@ def dose(desk: FrontDesk, patient: Patient, therapy: Therapy, reminder: Reminder
     stock = stock_line(words, therapy)
     if stock:
         lines.append(stock)
-    rows: list[tuple[Button, ...]] = [(words.button("dose.button.taken", f"M.{reminder.id}.t"),)]
-    later = [words.button("dose.button.skip", f"M.{reminder.id}.k")]
+    rows: list[tuple[Button, ...]] = [
+        (words.button("dose.button.taken", PatientGlobal.DOSE(reminder.id, DoseOp.TAKEN)),)
+    ]
+    later = [words.button("dose.button.skip", PatientGlobal.DOSE(reminder.id, DoseOp.SKIP))]
     if reminder.snoozes < MAX_SNOOZES:
         minutes = desk.settings.snooze_minutes
-        later.insert(0, words.button("dose.button.snooze", f"M.{reminder.id}.s", n=minutes))
+        later.insert(
+            0,
+            words.button(
+                "dose.button.snooze", PatientGlobal.DOSE(reminder.id, DoseOp.SNOOZE), n=minutes
+            ),
+        )
     rows.append(tuple(later))
     rows.extend(refill_rows(words, therapy, reminder))
     return Outgoing(chat_id=patient.telegram_id, text="\n\n".join(lines), buttons=tuple(rows))
@@ -145,8 +165,18 @@ def appointment(
     if settings.practice_phone.strip():
         text += "\n" + words.t("appointment.phone", phone=settings.practice_phone.strip())
     rows = (
-        (words.button("appointment.button.confirm", f"A.{reminder.id}.y"),),
-        (words.button("appointment.button.cancel", f"A.{reminder.id}.n"),),
+        (
+            words.button(
+                "appointment.button.confirm",
+                PatientGlobal.APPOINTMENT(reminder.id, AppointmentOp.CONFIRM),
+            ),
+        ),
+        (
+            words.button(
+                "appointment.button.cancel",
+                PatientGlobal.APPOINTMENT(reminder.id, AppointmentOp.CANCEL),
+            ),
+        ),
     )
     return Outgoing(chat_id=patient.telegram_id, text=text, buttons=rows)
 
@@ -163,8 +193,13 @@ def attendance(
     )
     rows = (
         (
-            words.button("attendance.button.attended", f"N.{visit.id}.a"),
-            words.button("attendance.button.no_show", f"N.{visit.id}.n"),
+            words.button(
+                "attendance.button.attended",
+                StaffGlobal.ATTENDANCE(visit.id, AttendanceOp.ATTENDED),
+            ),
+            words.button(
+                "attendance.button.no_show", StaffGlobal.ATTENDANCE(visit.id, AttendanceOp.NO_SHOW)
+            ),
         ),
     )
     return Outgoing(chat_id=chat_id, text=text, buttons=rows)
@@ -175,9 +210,12 @@ def rating(desk: FrontDesk, patient: Patient, request: Request) -> Outgoing:
     text = words.t("rating.ask", number=request.id, kind=words.t(f"kind.{request.kind}"))
     stars = tuple(
         Button(
-            f"{n} ⭐", desk.codec.encode(chat_id=patient.telegram_id, code=f"G.{request.id}.{n}")
+            f"{n} ⭐",
+            desk.codec.encode(
+                chat_id=patient.telegram_id, code=PatientGlobal.RATING(request.id, n)
+            ),
         )
-        for n in range(1, 6)
+        for n in RATINGS
     )
     return Outgoing(chat_id=patient.telegram_id, text=text, buttons=(stars,))
 
@@ -188,9 +226,13 @@ def checkback(desk: FrontDesk, patient: Patient, reminder: Reminder) -> Outgoing
     text = words.t("checkback.text", question=question)
     rows = (
         (
-            words.button("checkback.better", f"K.{reminder.id}.b"),
-            words.button("checkback.same", f"K.{reminder.id}.s"),
-            words.button("checkback.worse", f"K.{reminder.id}.w"),
+            words.button(
+                "checkback.better", PatientGlobal.CHECKBACK(reminder.id, CheckbackOp.BETTER)
+            ),
+            words.button("checkback.same", PatientGlobal.CHECKBACK(reminder.id, CheckbackOp.SAME)),
+            words.button(
+                "checkback.worse", PatientGlobal.CHECKBACK(reminder.id, CheckbackOp.WORSE)
+            ),
         ),
     )
     return Outgoing(chat_id=patient.telegram_id, text=text, buttons=rows)

@@ -5,6 +5,7 @@ again. Cancel (or Back on the first step) returns to the card."""
 from __future__ import annotations
 
 from flows import inputs, runner
+from flows.codes import StepCode
 from flows.reminders.messages import for_patient, medicine
 from flows.reminders.reach import can_receive
 from flows.reminders.therapy import PATIENT, REQUEST, THERAPY_NEW
@@ -34,7 +35,8 @@ async def on_tap(turn: Turn, code: str) -> None:
     position = runner.current(turn)
     assert position is not None
     flow, step = position
-    leaving = code == "x" or (code == "b" and not turn.conversation.trail)
+    back = code == StepCode.BACK() and not turn.conversation.trail
+    leaving = code == StepCode.CANCEL() or back
     if leaving:
         await back_to_card(turn)
         return

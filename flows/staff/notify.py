@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from flows.calendar import OpeningHours
+from flows.codes import StaffGlobal
 from flows.engine import FrontDesk
 from flows.reply import Button, Outgoing, Reply
 from flows.turn import Turn
@@ -20,7 +21,6 @@ from storage.tables import OutboundMessage, Staff
 from storage.uow import UnitOfWork
 
 DIGEST_KIND = "staff_notice"
-OPEN_CODE = "o"  # a staff global button: o:<request number> opens its card
 DIGEST_BUTTONS = 6  # a digest offers «Apri» for at most this many requests
 
 
@@ -60,7 +60,7 @@ def open_buttons(
         (
             Button(
                 desk.catalog.text(key, lang, number=number),
-                desk.codec.encode(chat_id=chat_id, code=f"{OPEN_CODE}:{number}"),
+                desk.codec.encode(chat_id=chat_id, code=StaffGlobal.OPEN(number)),
             ),
         )
         for number in wanted

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flows.codes import StaffCode, VerifyOp
 from flows.errors import DomainError, NotFound
 from flows.practice import phone_text
 from flows.reply import Button, Outgoing
 from flows.staff.actions import staff_of
-from flows.staff.screens import age
+from flows.staff.screens import age, inbox_button
 from flows.turn import Turn
 from storage.tables import Patient
 
@@ -38,15 +39,19 @@ async def show(turn: Turn, *, notice: str | None = None) -> None:
             lines.append(turn.t("patients.fiscal_code_taken", numbers=numbers))
         rows.append(
             (
-                turn.button("patients.verify", f"p:{patient.id}:v", id=patient.id),
-                turn.button("patients.block", f"p:{patient.id}:b", id=patient.id),
+                turn.button(
+                    "patients.verify", StaffCode.PATIENT(patient.id, VerifyOp.VERIFY), id=patient.id
+                ),
+                turn.button(
+                    "patients.block", StaffCode.PATIENT(patient.id, VerifyOp.BLOCK), id=patient.id
+                ),
             )
         )
     if not pending:
         lines.append(turn.t("patients.none"))
     if notice:
         lines.insert(0, notice)
-    rows.append((turn.button("staff.button.inbox", "i:-1"),))
+    rows.append((inbox_button(turn),))
     turn.conversation.flow = "staff"
     turn.conversation.step = "patients"
     turn.show("\n".join(lines), tuple(rows))
@@ -84,10 +89,12 @@ async def set_state(turn: Turn, patient_id: int, verification: str) -> str:
 
 async def on_tap(turn: Turn, rest: str) -> None:
     number, _, what = rest.partition(":")
-    if not number.isdigit() or what not in ("v", "b"):
+    if not number.isdigit() or what not in tuple(VerifyOp):
         await show(turn, notice=turn.t("menu.expired"))
         return
-    notice = await set_state(turn, int(number), "verified" if what == "v" else "blocked")
+    notice = await set_state(
+        turn, int(number), "verified" if what == VerifyOp.VERIFY else "blocked"
+    )
     await show(turn, notice=notice)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from flows.codes import NO_NOTE, SNOOZE_DAYS, StaffCode
 from flows.errors import DomainError
 from flows.lifecycle import Action
 from flows.reply import Button, FileRef, Outgoing
@@ -23,12 +24,16 @@ async def ask_for(turn: Turn, number: int, action: str) -> None:
     turn.new_menu()
     rows: list[tuple[Button, ...]] = []
     for i, template in for_action(await templates(turn), action):
-        rows.append((turn.button_text(f"💬 {label(template.text)}", f"t:{i}"),))
+        rows.append((turn.button_text(f"💬 {label(template.text)}", StaffCode.TEMPLATE(i)),))
     if action in (Action.READY.value, Action.CLOSE.value):
-        rows.append((turn.button("staff.prompt.no_note", "t:-"),))
+        rows.append((turn.button("staff.prompt.no_note", StaffCode.TEMPLATE(NO_NOTE)),))
     if action == Action.SNOOZE.value:
-        rows.append(tuple(turn.button(f"staff.snooze.{d}", f"t:d{d}") for d in (7, 14, 30)))
-    rows.append((turn.button("button.cancel", "x"),))
+        days = (7, 14, 30)
+        code = StaffCode.TEMPLATE
+        rows.append(
+            tuple(turn.button(f"staff.snooze.{d}", code(f"{SNOOZE_DAYS}{d}")) for d in days)
+        )
+    rows.append((turn.button("button.cancel", StaffCode.CANCEL()),))
     turn.show(turn.t(f"staff.prompt.{action}", number=number), tuple(rows))
 
 
@@ -48,9 +53,9 @@ async def use_template(turn: Turn, code: str) -> None:
     if not isinstance(number, int) or not action:
         await screens.show_inbox(turn)
         return
-    if code == "-":
+    if code == NO_NOTE:
         await complete(turn, number, action, "")
-    elif code.startswith("d") and code[1:].isdigit():
+    elif code.startswith(SNOOZE_DAYS) and code[1:].isdigit():
         today = turn.now.astimezone(turn.desk.settings.tz).date()
         until = today + timedelta(days=int(code[1:]))
         await complete(turn, number, action, until.strftime("%d/%m/%Y"))

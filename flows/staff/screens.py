@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flows.codes import LAST_PAGE, CardOp, FilterOp, StaffCode
 from flows.dates import short
 from flows.lifecycle import LIFECYCLE, OPEN_STATES, Action, State
 from flows.reply import Button
@@ -93,21 +94,21 @@ async def show_inbox(turn: Turn, *, notice: str | None = None) -> None:
     if notice:
         lines.insert(0, notice)
     buttons: list[tuple[Button, ...]] = [
-        (turn.button_text(inbox_line(turn, r, patients.get(r.patient_id)), f"o:{r.id}"),)
+        (turn.button_text(inbox_line(turn, r, patients.get(r.patient_id)), StaffCode.OPEN(r.id)),)
         for r in rows
     ]
     nav = []
     if page > 0:
-        nav.append(turn.button_text("◀️", f"i:{page - 1}"))
-    nav.append(turn.button_text(f"{page + 1}/{pages}", f"i:{page}"))
+        nav.append(turn.button_text("◀️", StaffCode.INBOX(page - 1)))
+    nav.append(turn.button_text(f"{page + 1}/{pages}", StaffCode.INBOX(page)))
     if page < pages - 1:
-        nav.append(turn.button_text("▶️", f"i:{page + 1}"))
+        nav.append(turn.button_text("▶️", StaffCode.INBOX(page + 1)))
     buttons.append(tuple(nav))
     buttons.append(
         (
-            turn.button("inbox.filter.kind", "f:k"),
-            turn.button("inbox.filter.state", "f:s"),
-            turn.button("inbox.filter.mine", "f:m"),
+            turn.button("inbox.filter.kind", StaffCode.FILTER(FilterOp.KIND)),
+            turn.button("inbox.filter.state", StaffCode.FILTER(FilterOp.STATE)),
+            turn.button("inbox.filter.mine", StaffCode.FILTER(FilterOp.MINE)),
         )
     )
     set_view(turn, page=page)
@@ -213,17 +214,28 @@ def card_buttons(turn: Turn, request: Request, has_files: bool) -> tuple[tuple[B
     # answered, a colleague acted) refreshes it instead of acting on what is no longer true.
     seen = request.version
     buttons = [
-        turn.button(f"staff.button.{a.value}", f"a:{request.id}:{a.value}:{seen}") for a in actions
+        turn.button(f"staff.button.{a.value}", StaffCode.ACT(request.id, a.value, seen))
+        for a in actions
     ]
     rows: list[tuple[Button, ...]] = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
     extra = []
     if request.state in {s.value for s in OPEN_STATES}:
-        extra.append(turn.button("staff.button.urgent", f"a:{request.id}:urgent:{seen}"))
+        extra.append(act_button(turn, request, CardOp.URGENT))
         if request.kind == "visit":
-            extra.append(turn.button("staff.button.slot", f"a:{request.id}:slot:{seen}"))
+            extra.append(act_button(turn, request, CardOp.SLOT))
     if has_files:
-        extra.append(turn.button("staff.button.files", f"a:{request.id}:files:{seen}"))
+        extra.append(act_button(turn, request, CardOp.FILES))
     if extra:
         rows.append(tuple(extra))
-    rows.append((turn.button("staff.button.inbox", "i:-1"),))
+    rows.append((inbox_button(turn),))
     return tuple(rows)
+
+
+def act_button(turn: Turn, request: Request, op: CardOp) -> Button:
+    code = StaffCode.ACT(request.id, op.value, request.version)
+    return turn.button(f"staff.button.{op.value}", code)
+
+
+def inbox_button(turn: Turn) -> Button:
+    """Back to the inbox, at the page last shown."""
+    return turn.button("staff.button.inbox", StaffCode.INBOX(LAST_PAGE))

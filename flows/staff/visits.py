@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from flows.calendar import OpeningHours, holiday_name
+from flows.codes import AnswerOp, CardOp, PatientGlobal, StaffCode
 from flows.dates import day_and_time
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, State
@@ -21,7 +22,6 @@ from storage.tables import Appointment
 SLOT = re.compile(r"^\s*(\S+)\s+(?:alle\s+|ore\s+|at\s+)?(\S+)\s*$", re.IGNORECASE)
 SLOT_EXAMPLE = "25/11 10:30"
 PENDING = "slot_pending"  # the slot typed, kept in the staff conversation while they decide
-INSIST = "slotyes"  # the card action that proposes the pending slot all the same
 
 
 def parse_slot(turn: Turn, raw: str) -> datetime:
@@ -67,8 +67,8 @@ def ask_to_insist(turn: Turn, number: int, raw: str, why: str) -> None:
         why,
         (
             (
-                turn.button("staff.slot.insist", f"a:{number}:{INSIST}"),
-                turn.button("staff.slot.rethink", f"o:{number}"),
+                turn.button("staff.slot.insist", StaffCode.ACT(number, CardOp.INSIST)),
+                turn.button("staff.slot.rethink", StaffCode.OPEN(number)),
             ),
         ),
     )
@@ -117,13 +117,17 @@ async def propose(turn: Turn, number: int, raw: str, *, insist: bool = False) ->
                     (
                         Button(
                             t("visit.confirm", lang),
-                            codec.encode(chat_id=chat, code=f"V.{appointment.id}.y"),
+                            codec.encode(
+                                chat_id=chat, code=PatientGlobal.VISIT(appointment.id, AnswerOp.YES)
+                            ),
                         ),
                     ),
                     (
                         Button(
                             t("visit.other", lang),
-                            codec.encode(chat_id=chat, code=f"V.{appointment.id}.n"),
+                            codec.encode(
+                                chat_id=chat, code=PatientGlobal.VISIT(appointment.id, AnswerOp.NO)
+                            ),
                         ),
                     ),
                 ),
@@ -138,7 +142,7 @@ async def respond(turn: Turn, args: list[str]) -> None:
     from flows.lifecycle import move
     from flows.patient.services import own_request, patient_actor
 
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("y", "n"):
+    if len(args) != 2 or not args[0].isdigit() or args[1] not in tuple(AnswerOp):
         await runner.show_current(turn, notice=turn.t("menu.expired"))
         return
     appointment = await turn.uow.session.get(Appointment, int(args[0]))
@@ -152,7 +156,7 @@ async def respond(turn: Turn, args: list[str]) -> None:
         return
     request = await own_request(turn, appointment.request_id or 0, for_update=True)
     when = day_and_time(appointment.starts_at, tz=turn.desk.settings.tz, lang=turn.lang)
-    if args[1] == "y":
+    if args[1] == AnswerOp.YES:
         appointment.status = "confirmed"
         appointment.confirmed_at = turn.now
         if request.state == State.IN_PROGRESS:
