@@ -24,7 +24,6 @@ from flows.registry import Registry
 from flows.reply import Delivered, Outgoing, Reply
 from flows.settings import Settings
 from flows.turn import Turn
-from storage.repositories.outbox import OutboxRepository
 from storage.tables import Conversation
 from storage.uow import Database, UnitOfWork
 
@@ -173,7 +172,7 @@ class FrontDesk:
         are marked sent when shown; those it could not show go to the outbox's dispatcher."""
         now = self.clock.now()
         async with self.database.uow() as uow:
-            outbox = OutboxRepository(uow.session)
+            outbox = uow.outbox
             for item in delivered:
                 if item.anchor.kind == "menu":
                     conversation = await uow.conversations.get(chat_id=item.anchor.key)

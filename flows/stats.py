@@ -9,13 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select as sa_select
-from sqlmodel import col, func, select
-
 from flows.lifecycle import OPEN_STATES, State
 from flows.reminders.kpis import ReminderKpis
 from flows.reminders.kpis import compute as reminder_kpis
-from storage.tables import Rating, Request
 from storage.uow import UnitOfWork
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
@@ -96,15 +92,7 @@ async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
     `frontdesk report` (its text, chart, CSV and HTML are all drawn from what this returns)."""
     since = now - timedelta(days=days)
     stats = Stats(days=days, since=since)
-    query = sa_select(
-        col(Request.kind),
-        col(Request.state),
-        col(Request.created_at),
-        col(Request.first_response_at),
-        col(Request.closed_at),
-        col(Request.due_at),
-    ).where(col(Request.created_at) >= since)
-    rows = (await uow.session.exec(query)).all()  # type: ignore[call-overload]
+    rows = await uow.stats.requests_created_since(since=since)
     for kind, state, created, responded, closed, due in rows:
         stats.total += 1
         stats.by_kind[kind] += 1
@@ -117,15 +105,10 @@ async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
             stats.close_hours.append((closed - created).total_seconds() / 3600)
             stats.closed_in_time += closed <= due
     open_states = [s.value for s in OPEN_STATES]
-    overdue = select(func.count()).where(
-        col(Request.state).in_(open_states), col(Request.due_at) < now
-    )
-    stats.overdue_open = (await uow.session.exec(overdue)).one()
-    oldest = select(func.min(Request.created_at)).where(col(Request.state).in_(open_states))
-    first = (await uow.session.exec(oldest)).one()
+    stats.overdue_open = await uow.stats.count_overdue(states=open_states, now=now)
+    first = await uow.stats.oldest_created_at(states=open_states)
     if first is not None:
         stats.oldest_open_days = (now - first).total_seconds() / 86400
-    ratings = select(Rating.score).where(col(Rating.created_at) >= since)
-    stats.ratings = list((await uow.session.exec(ratings)).all())
+    stats.ratings = await uow.stats.rating_scores_since(since=since)
     stats.reminders = await reminder_kpis(uow, since=since, now=now)
     return stats

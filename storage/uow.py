@@ -21,6 +21,10 @@ from storage.repositories import (
     StaffRepository,
     UpdateJournal,
 )
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.stats import StatsRepository
+from storage.repositories.visits import VisitRepository
 
 
 class WriterGate:
@@ -84,6 +88,11 @@ class UnitOfWork:
     conversations: ConversationRepository
     updates: UpdateJournal
     settings: SettingRepository
+    # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
+    privacy: PrivacyRepository
+    stats: StatsRepository
+    visits: VisitRepository
+    outbox: OutboxRepository
 
     def __init__(
         self,
@@ -107,6 +116,11 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session, self.link)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
+        # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
+        self.privacy = PrivacyRepository(self.session)
+        self.stats = StatsRepository(self.session)
+        self.visits = VisitRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     async def __aexit__(

@@ -14,13 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlmodel import col, select
-
 from flows import runner
 from flows.declarations import Choose, Option, Step, Typed
 from flows.kinds.common import RequestKind, request_flow
 from flows.turn import Turn
-from storage.tables import Request, Therapy
 
 PROVIDER = "prescription_saved"
 REPEAT = "prescription_repeat"
@@ -119,22 +116,14 @@ async def saved_medicines(turn: Turn, _step: Step) -> list[tuple[str, str]]:
     patient = turn.patient
     if patient is None or patient.id is None:
         return []
-    session = turn.uow.session
-    therapies = await session.exec(
-        select(Therapy)
-        .where(Therapy.patient_id == patient.id, col(Therapy.active).is_(True))
-        .order_by(col(Therapy.medicine), col(Therapy.id))
-    )
+    therapies = await turn.uow.patients.active_therapies(patient_id=patient.id)
     found: list[tuple[str, str]] = []
-    for therapy in therapies.all():
+    for therapy in therapies:
         found.append((f"t{therapy.id}", _named(therapy.medicine, therapy.dose)))
-    requests = await session.exec(
-        select(Request)
-        .where(Request.patient_id == patient.id, Request.kind == "prescription")
-        .order_by(col(Request.created_at).desc(), col(Request.id).desc())
-        .limit(PAST_REQUESTS)
+    requests = await turn.uow.requests.for_patient(
+        patient_id=patient.id, kind="prescription", limit=PAST_REQUESTS
     )
-    for request in requests.all():
+    for request in requests:
         name = medicine_of(request.answers)
         if name and name.casefold() not in {label.casefold() for _, label in found}:
             found.append((f"r{request.id}", name))

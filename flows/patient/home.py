@@ -275,7 +275,7 @@ async def set_language(turn: Turn) -> None:
     lang = str(answers(turn).get("lang"))
     if turn.patient is not None and lang in turn.desk.catalog.languages():
         turn.patient.language = lang
-        turn.uow.session.add(turn.patient)
+        await turn.uow.patients.save(patient=turn.patient)
         turn.lang = lang
     await go_home(turn, notice=turn.t("settings.language.done"))
 

@@ -114,7 +114,7 @@ async def accept_consent(turn: Turn) -> None:
     patient.consent_at = turn.now
     patient.consent_withdrawn_at = None
     patient.consent_declined_at = None
-    turn.uow.session.add(patient)
+    await turn.uow.patients.save(patient=patient)
     after = answers(turn).get(AFTER)
     if patient.registered_at is None:
         await start_flow(turn, REGISTER.id, keep={AFTER: after} if after else None)
@@ -133,7 +133,7 @@ async def decline_consent(turn: Turn) -> None:
         )
         turn.patient = patient
     patient.consent_declined_at = turn.now
-    turn.uow.session.add(patient)
+    await turn.uow.patients.save(patient=patient)
     await _keep_welcome(turn, "consent.answer.declined")
     turn.conversation.flow = None
     turn.conversation.step = None
@@ -184,7 +184,7 @@ async def register(turn: Turn) -> None:
     patient.registered_at = turn.now
     if patient.verification != "verified":
         patient.verification = "pending"
-    turn.uow.session.add(patient)
+    await turn.uow.patients.save(patient=patient)
     await _continue(turn, given.get(AFTER), notice=turn.t("register.done"))
 
 

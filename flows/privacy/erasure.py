@@ -13,21 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from sqlmodel import col, or_, select
-
 from flows.lifecycle import OPEN_STATES
-from flows.privacy.consent import caregivers, outbox_of, stop_reminders, therapies
+from flows.privacy.consent import stop_reminders
 from flows.privacy.retention import scrub_contents
 from flows.staff.notify import DIGEST_KIND
-from storage.tables import (
-    Appointment,
-    Conversation,
-    OutboundMessage,
-    Patient,
-    ProcessedUpdate,
-    Rating,
-    Request,
-)
+from storage.tables import Conversation, OutboundMessage, Patient
 from storage.uow import UnitOfWork
 
 UPCOMING = ("proposed", "confirmed")
@@ -63,36 +53,22 @@ async def erase_patient(
     """Erase one patient. `live` is the conversation of the turn asking for it: it is emptied
     rather than deleted, because the engine saves it once the turn is over."""
     assert patient.id is not None
-    session = uow.session
-    requests = (await session.exec(select(Request).where(Request.patient_id == patient.id))).all()
+    privacy = uow.privacy
+    requests = await privacy.requests_of(patient_id=patient.id)
     await scrub_contents(uow, requests, now=now)
     for request in requests:
         request.status_chat_id = request.status_message_id = None
     reminders = await stop_reminders(uow, patient.id)
-    for therapy in await therapies(uow, patient.id):
-        therapy.medicine, therapy.dose = "", None
-        session.add(therapy)
-    appointments = 0
-    upcoming = select(Appointment).where(
-        Appointment.patient_id == patient.id,
-        col(Appointment.status).in_(UPCOMING),
-        col(Appointment.starts_at) > now,
+    await privacy.blank_therapies(patient_id=patient.id)
+    appointments = await privacy.cancel_appointments_after(
+        patient_id=patient.id, statuses=UPCOMING, now=now
     )
-    for appointment in (await session.exec(upcoming)).all():
-        appointment.status, appointment.cancelled_at = "cancelled", now
-        session.add(appointment)
-        appointments += 1
-    for rating in (await session.exec(select(Rating).where(Rating.patient_id == patient.id))).all():
-        rating.patient_id = None  # the score counts; whose it was does not
-        session.add(rating)
-    for link in await caregivers(uow, patient.id):
-        await session.delete(link)
-    for message in (await session.exec(select(OutboundMessage).where(outbox_of(patient.id)))).all():
-        await session.delete(message)
+    await privacy.disown_ratings(patient_id=patient.id)
+    await privacy.delete_caregivers(patient_id=patient.id)
+    await privacy.delete_reminder_messages(patient_id=patient.id)
     await _forget_chat(uow, patient.telegram_id, live)
     _anonymise(patient, now)
-    session.add(patient)
-    await session.flush()
+    await uow.patients.add(patient=patient)
     open_numbers = tuple(
         sorted(r.id for r in requests if r.id is not None and r.state in OPEN_STATES)
     )
@@ -100,24 +76,12 @@ async def erase_patient(
 
 
 async def _forget_chat(uow: UnitOfWork, chat: int, live: Conversation | None) -> None:
-    session = uow.session
-    chats = select(Conversation).where(
-        or_(Conversation.chat_id == chat, Conversation.user_id == chat)
+    await uow.privacy.forget_chat(
+        chat_id=chat, keep_chat_id=live.chat_id if live is not None else None
     )
-    for conversation in (await session.exec(chats)).all():
-        if live is not None and conversation.chat_id == live.chat_id:
-            continue
-        await session.delete(conversation)
     if live is not None:
         live.flow = live.step = None
         live.answers, live.trail = {}, []
-    outbox = select(OutboundMessage).where(OutboundMessage.chat_id == chat)
-    for message in (await session.exec(outbox)).all():
-        await session.delete(message)
-    journal = select(ProcessedUpdate).where(ProcessedUpdate.chat_id == chat)
-    for update in (await session.exec(journal)).all():
-        update.chat_id, update.payload = None, {}
-        session.add(update)
 
 
 def _anonymise(patient: Patient, now: datetime) -> None:
@@ -138,8 +102,8 @@ def queue_staff_notice(
     """A notice for staff from outside a conversation (the CLI): the running bot sends it with the
     next digest (see `flows.staff.notify.due_digests`)."""
     for chat in staff_chats:
-        uow.session.add(
-            OutboundMessage(
+        uow.outbox.put(
+            message=OutboundMessage(
                 idempotency_key=f"{DIGEST_KIND}:{uuid.uuid4().hex}",
                 chat_id=chat,
                 payload={"kind": DIGEST_KIND, "key": key, "params": params},

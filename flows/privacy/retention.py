@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, or_, select
-
 from flows.lifecycle import FINAL_STATES
-from storage.tables import Attachment, Request, RequestEvent
+from storage.tables import Request
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -27,45 +25,18 @@ async def scrub_contents(uow: UnitOfWork, requests: Sequence[Request], *, now: d
 
     Attachment rows go entirely: without the file reference they are of no use, and the staff
     card would offer files it can no longer send."""
-    ids = [r.id for r in requests if r.id is not None]
-    if not ids:
-        return
-    for request in requests:
-        request.answers = {}
-        request.purged_at = now
-        uow.session.add(request)
-    notes = select(RequestEvent).where(
-        col(RequestEvent.request_id).in_(ids), col(RequestEvent.note).is_not(None)
-    )
-    for event in (await uow.session.exec(notes)).all():
-        event.note = None
-        uow.session.add(event)
-    files = select(Attachment).where(col(Attachment.request_id).in_(ids))
-    for attachment in (await uow.session.exec(files)).all():
-        await uow.session.delete(attachment)
-    await uow.session.flush()
+    await uow.privacy.scrub_contents(requests=requests, now=now)
 
 
 async def purge_expired(uow: UnitOfWork, *, now: datetime, days: int) -> int:
     """Purge every ended request closed more than `days` ago; how many were purged."""
     cutoff = now - timedelta(days=days)
+    ended = [s.value for s in FINAL_STATES]
     purged = 0
     while True:
-        query = (
-            select(Request)
-            .where(
-                col(Request.state).in_([s.value for s in FINAL_STATES]),
-                col(Request.closed_at) < cutoff,
-                # Scrubbed while still open (an erasure), then closed later: notes may be new.
-                or_(
-                    col(Request.purged_at).is_(None),
-                    col(Request.purged_at) < col(Request.closed_at),
-                ),
-            )
-            .order_by(col(Request.id))
-            .limit(BATCH)
+        batch = await uow.privacy.ended_requests_to_purge(
+            states=ended, closed_before=cutoff, limit=BATCH
         )
-        batch = (await uow.session.exec(query)).all()
         if not batch:
             return purged
         await scrub_contents(uow, batch, now=now)

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.dates import short
-from flows.privacy.export import Holdings
+from storage.repositories.privacy import Holdings
 from storage.tables import Request
 
 Text = Callable[..., str]

@@ -78,7 +78,7 @@ async def set_state(turn: Turn, patient_id: int, verification: str) -> str:
     if patient is None or patient.registered_at is None:
         raise NotFound("patients.not_found", id=patient_id)
     patient.verification = verification
-    turn.uow.session.add(patient)
+    await turn.uow.patients.save(patient=patient)
     if verification == "blocked" and patient.reachable:
         phone = turn.desk.settings.practice_phone
         text = phone_text(turn.desk.catalog, phone, "patient.blocked", patient.language)

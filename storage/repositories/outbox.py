@@ -48,6 +48,11 @@ class OutboxRepository:
         """Queue messages; a key already queued is skipped (so planning twice sends once)."""
         return await insert_ignoring(self._session, OutboundMessage, rows, key="idempotency_key")
 
+    def put(self, *, message: OutboundMessage) -> None:
+        """Queue one message built whole, its key new by construction; written with the unit
+        of work's next flush or commit."""
+        self._session.add(message)
+
     async def claim(
         self, *, now: datetime, worker: str, lease: timedelta, limit: int, night: bool
     ) -> Sequence[OutboundMessage]:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.prepared import Link, Prepared
-from storage.tables import Caregiver, Patient, PracticeSetting, Staff
+from storage.tables import Caregiver, Patient, PracticeSetting, Staff, Therapy
 from storage.types import utcnow
 
 # Every turn looks its sender up: statements built once, their compiled SQL cached.
@@ -75,6 +75,19 @@ class PatientRepository:
         self._session.add(patient)
         await self._session.flush()
         return patient
+
+    async def save(self, *, patient: Patient) -> None:
+        """Written with the unit of work's next flush or commit."""
+        self._session.add(patient)
+
+    async def active_therapies(self, *, patient_id: int) -> Sequence[Therapy]:
+        """The medicines the patient takes now, by name."""
+        query = (
+            select(Therapy)
+            .where(Therapy.patient_id == patient_id, col(Therapy.active).is_(True))
+            .order_by(col(Therapy.medicine), col(Therapy.id))
+        )
+        return (await self._session.exec(query)).all()
 
     async def by_ids(self, *, ids: Sequence[int]) -> dict[int, Patient]:
         if not ids:

@@ -68,10 +68,16 @@ class RequestRepository:
         )
         return (await self._session.exec(query)).all()
 
-    async def for_patient(self, *, patient_id: int, limit: int = 20) -> Sequence[Request]:
+    async def for_patient(
+        self, *, patient_id: int, kind: str | None = None, limit: int = 20
+    ) -> Sequence[Request]:
+        """The patient's latest requests (of one kind, when given), newest first."""
+        conditions: list[Any] = [Request.patient_id == patient_id]
+        if kind is not None:
+            conditions.append(Request.kind == kind)
         query = (
             select(Request)
-            .where(Request.patient_id == patient_id)
+            .where(*conditions)
             .order_by(col(Request.created_at).desc(), col(Request.id).desc())
             .limit(limit)
         )
