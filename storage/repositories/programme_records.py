@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, case, delete, func, literal
+from sqlalchemy import Table, case, delete, func, literal, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from storage.tables import (
     Completion,
     Contact,
     Enrolment,
+    OutboundMessage,
     PatientTag,
     PreventionConsent,
     ProgrammeCall,
@@ -27,6 +28,7 @@ from storage.tables import (
 ENROLMENTS: Table = Enrolment.__table__  # type: ignore[attr-defined]
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
 TAG_TABLE: Table = PatientTag.__table__  # type: ignore[attr-defined]
+OUTBOX: Table = OutboundMessage.__table__  # type: ignore[attr-defined]
 E = ENROLMENTS.c
 C = CONTACTS.c
 CALL = ProgrammeCall.__table__.c  # type: ignore[attr-defined]
@@ -68,7 +70,31 @@ class ProgrammeRecords:
             return
         row.request_id = request_id
         row.booked_at = row.booked_at or now
+        row.state = "booked"
         await self.save_enrolment(enrolment=row)
+
+    async def last_contact_step(self, *, enrolment_id: int) -> int | None:
+        """The step of the last message queued for an enrolment."""
+        query = (
+            core_select(C.step)
+            .where(C.enrolment_id == enrolment_id)
+            .order_by(C.queued_at.desc(), C.id.desc())
+            .limit(1)
+        )
+        row = (await run(self._session, query)).first()
+        return None if row is None else int(row[0])
+
+    async def cancel_waiting_for(self, *, enrolment_id: int) -> int:
+        """An enrolment's messages still waiting in the outbox: an answer stops the sequence."""
+        mine = core_select(C.outbox_id).where(
+            C.enrolment_id == enrolment_id, C.outbox_id.is_not(None)
+        )
+        statement = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(mine), OUTBOX.c.status == "pending")
+            .values(status="cancelled", payload={})
+        )
+        return int((await run(self._session, statement)).rowcount or 0)
 
     async def add_completion(
         self, *, patient_id: int, programme_id: str, done_on: date, source: str, now: datetime,

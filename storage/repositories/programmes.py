@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, func, literal, or_, update
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +24,7 @@ from storage.repositories.outbox import CLAIMED, PENDING, SENT, UNCERTAIN, inser
 from storage.repositories.programme_records import (
     CONTACTS,
     ENROLMENTS,
+    OUTBOX,
     ProgrammeRecords,
     dialect_insert,
     run,
@@ -41,7 +42,6 @@ LANE_KIND = "programme"
 # Enrolments still waiting for a message or an answer.
 OPEN = ("planned", "invited", "snoozed")
 P, E, C = seg.P, seg.ENROLLED, seg.CONTACT
-OUTBOX: Table = OutboundMessage.__table__  # type: ignore[attr-defined]
 OUT = OUTBOX.c
 VISIT = seg.VISIT
 _CHUNK = 500
