@@ -72,7 +72,9 @@ class Checker:
                 continue
             close = difflib.get_close_matches(name, allowed, n=1)
             if close:
-                self.add("programme.file.field.unknown.hint", (*path, name), field=name, hint=close[0])
+                self.add(
+                    "programme.file.field.unknown.hint", (*path, name), field=name, hint=close[0]
+                )
             else:
                 known = ", ".join(allowed)
                 self.add("programme.file.field.unknown", (*path, name), field=name, known=known)
@@ -88,7 +90,9 @@ class Checker:
             return None
         return value
 
-    def programme(self, raw: Mapping[str, Any], path: Path, base: Programme | None) -> Programme | None:
+    def programme(
+        self, raw: Mapping[str, Any], path: Path, base: Programme | None
+    ) -> Programme | None:
         """A declaration; with `base` (the built-in of the same id), the fields it changes."""
         self._programme, self._step = str(raw.get("id", "?")), None
         self.known_fields(raw, PROGRAMME_FIELDS, path)
@@ -227,9 +231,7 @@ class Checker:
         text = self.typed(raw, "text", str, path)
         if text is not None:
             self.text(text, "text", (*path, "text"))
-        elif own is not None and "it" not in own:
-            self.add("programme.file.step.text", path)
-        elif own is None and "own_text" not in raw:
+        elif (own is not None and "it" not in own) or (own is None and "own_text" not in raw):
             self.add("programme.file.step.text", path)
         if day is None or buttons is None:
             return None
@@ -261,7 +263,9 @@ class Checker:
         path = (*path, "own_text")
         for lang, text in value.items():
             if lang not in LANGUAGES:
-                self.add("programme.file.own_text.language", (*path, lang), lang=lang, known="it, en")
+                self.add(
+                    "programme.file.own_text.language", (*path, lang), lang=lang, known="it, en"
+                )
             elif not isinstance(text, str) or not text.strip():
                 self.add("programme.file.own_text.empty", (*path, lang), lang=lang)
             else:

@@ -111,7 +111,9 @@ def _usable_id(
         checker.add("programme.file.id.invalid", (*path, "id"), value=str(identifier))
         return False
     if identifier in seen:
-        checker.add("programme.file.id.twice", (*path, "id"), value=identifier, first=seen[identifier])
+        checker.add(
+            "programme.file.id.twice", (*path, "id"), value=identifier, first=seen[identifier]
+        )
         return False
     seen[identifier] = checker.lines.line((*path, "id"))
     return True

@@ -133,7 +133,10 @@ def parse_tag_file(data: bytes, *, known_tags: Iterable[str], max_rows: int = MA
     lines = text.splitlines()
     delimiter = detect_delimiter(lines)
     if delimiter is None:
-        return TagFile(problems=(Problem("tagfile.separator"),), encoding=encoding)
+        alone = [line for line in lines[:200] if line.strip()]
+        lonely = alone and all(_looks_like_code(line) or _is_code_header(line) for line in alone)
+        problem = Problem("tagfile.one_column" if lonely else "tagfile.separator")
+        return TagFile(problems=(problem,), encoding=encoding)
     records = [(number, cells) for number, cells in _records(lines, delimiter) if any(cells)]
     if not records:
         return TagFile(problems=(Problem("tagfile.empty"),), encoding=encoding)

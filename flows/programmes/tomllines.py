@@ -62,9 +62,9 @@ class Lines:
     def _enter(self, keys: tuple[str, ...], *, array: bool) -> Path:
         if not array:
             return self._resolve(keys)
-        base = self._resolve(keys[:-1]) + (keys[-1],)
+        base = (*self._resolve(keys[:-1]), keys[-1])
         self._arrays[base] = self._arrays.get(base, -1) + 1
-        return base + (self._arrays[base],)
+        return (*base, self._arrays[base])
 
     def line(self, path: Path) -> int | None:
         """The line of `path`, or of the nearest enclosing table or key that has one."""
