@@ -121,7 +121,8 @@ def test_a_bad_csv_changes_nothing(practice: Path) -> None:
     binary = practice / "tags.xlsx"
     binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
     result = frontdesk(practice, "patients", "import", str(binary))
-    assert result.returncode == 1 and "tags.xlsx:" in result.stderr
+    assert result.returncode == 1
+    assert "tags.xlsx:" in result.stderr
 
 
 def test_list_preview_start_pause_and_stats(practice: Path) -> None:
@@ -130,7 +131,8 @@ def test_list_preview_start_pause_and_stats(practice: Path) -> None:
     assert frontdesk(practice, "patients", "import", str(sheet)).returncode == 0
     listed = frontdesk(practice, "programme", "list")
     assert listed.returncode == 0, listed.stderr
-    assert "diabetes" in listed.stdout and "draft" in listed.stdout
+    assert "diabetes" in listed.stdout
+    assert "draft" in listed.stdout
     preview = frontdesk(practice, "programme", "preview", "diabetes")
     assert preview.returncode == 0, preview.stderr
     assert "1 would be invited now" in preview.stdout
@@ -139,7 +141,8 @@ def test_list_preview_start_pause_and_stats(practice: Path) -> None:
     assert "cycle 1, 1 patients enrolled" in started.stdout
     assert frontdesk(practice, "programme", "pause", "diabetes").returncode == 0
     again = frontdesk(practice, "programme", "pause", "diabetes")
-    assert again.returncode == 1 and "is paused" in again.stderr
+    assert again.returncode == 1
+    assert "is paused" in again.stderr
     stats = frontdesk(practice, "programme", "stats", "diabetes", "--format", "csv")
     assert stats.returncode == 0, stats.stderr
     rows = {
@@ -147,4 +150,5 @@ def test_list_preview_start_pause_and_stats(practice: Path) -> None:
     }
     assert rows[("stage", "eligible")] == "1"
     unknown = frontdesk(practice, "programme", "preview", "nope")
-    assert unknown.returncode == 1 and "no programme 'nope'" in unknown.stderr
+    assert unknown.returncode == 1
+    assert "no programme 'nope'" in unknown.stderr
