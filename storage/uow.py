@@ -23,7 +23,9 @@ from storage.repositories import (
 )
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.stats import StatsRepository
+from storage.repositories.tags import TagRepository
 from storage.repositories.visits import VisitRepository
 
 
@@ -93,6 +95,9 @@ class UnitOfWork:
     stats: StatsRepository
     visits: VisitRepository
     outbox: OutboxRepository
+    # Follow-up programmes.
+    programmes: ProgrammeRepository
+    tags: TagRepository
 
     def __init__(
         self,
@@ -121,6 +126,9 @@ class UnitOfWork:
         self.stats = StatsRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        # Follow-up programmes.
+        self.programmes = ProgrammeRepository(self.session)
+        self.tags = TagRepository(self.session)
         return self
 
     async def __aexit__(
