@@ -111,6 +111,9 @@ FLOW = request_flow(
         only_if=("delivery", ("pharmacy",)),
         summary_label="prescription.label.pharmacy",
     ),
+    icon="💊",
+    rank=10,
+    links=("ricetta",),
 )
 
 
@@ -193,6 +196,6 @@ async def named(turn: Turn) -> None:
     await runner.goto(turn, flow, "dose")
 
 
-PRESCRIPTION = RequestKind(
+PRESCRIPTION = KIND = RequestKind(
     FLOW, providers={PROVIDER: saved_medicines}, actions={REPEAT: repeat, NAMED: named}
 )

@@ -14,7 +14,6 @@ from flows.staff.notify import OPEN_CODE
 from flows.turn import Turn
 
 STATE_CYCLE = (None, "new", "in_progress", "waiting_patient", "snoozed", "ready")
-KIND_CYCLE = (None, *screens.KINDS)
 PROMPTED = {"slot", "assign", Action.SNOOZE.value, *(a.value for a in actions.NEEDS_TEXT)}
 
 
@@ -76,7 +75,8 @@ class StaffDesk:
 
     async def _filter(self, turn: Turn, which: str, filters: dict[str, object]) -> None:
         if which == "k":
-            screens.set_view(turn, kind=_cycle(KIND_CYCLE, filters["kind"]), page=0)
+            kinds = (None, *turn.desk.registry.kind_names())
+            screens.set_view(turn, kind=_cycle(kinds, filters["kind"]), page=0)
         elif which == "s":
             screens.set_view(turn, state=_cycle(STATE_CYCLE, filters["state"]), page=0)
         elif which == "m":

@@ -12,9 +12,8 @@ from flows.turn import Turn
 from storage.tables import Patient, Request
 
 PAGE = 8
-KINDS = ("prescription", "certificate", "reports", "question", "visit")
 STATE_ORDER = (State.NEW, State.IN_PROGRESS, State.WAITING_PATIENT, State.SNOOZED, State.READY)
-KIND_ICONS = {"prescription": "💊", "certificate": "📝", "reports": "🧾", "question": "❓"}
+OTHER_ICON = "🩺"  # a request of a kind no flow declares any more
 ACTION_ORDER = (
     Action.TAKE,
     Action.WAKE,
@@ -122,7 +121,8 @@ def inbox_line(turn: Turn, request: Request, patient: Patient | None) -> str:
         marks += "🚩"
     if request.unverified:
         marks += "❔"
-    icon = KIND_ICONS.get(request.kind, "🩺")
+    declared = turn.desk.registry.kind(request.kind)
+    icon = declared.icon if declared is not None and declared.icon else OTHER_ICON
     due = request.due_at.astimezone(turn.desk.settings.tz).strftime("%d/%m")
     state = turn.t(f"staff.state.{request.state}")
     return f"{marks}#{request.id} {icon} {patient_name(patient)} · {state} · {due}".strip()
