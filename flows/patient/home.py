@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flows.answers import bulleted, filed_lines
 from flows.declarations import Choose, Flow, Option, Step
 from flows.errors import NotFound
 from flows.lifecycle import State
@@ -11,7 +12,6 @@ from flows.patient import replies, services
 from flows.privacy import screens as privacy
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
-from flows.staff.screens import answers_text
 from flows.turn import Turn
 
 REQUEST = replies.REQUEST  # the request a screen is about
@@ -205,7 +205,7 @@ async def request_detail(turn: Turn) -> str:
     from flows.patient.cards import card_text
 
     parts = [card_text(turn.desk, request, turn.lang)]
-    filed = answers_text(turn, request)
+    filed = bulleted(filed_lines(request.answers), turn.t)
     if filed:
         parts.append("\n".join([turn.t("detail.answers"), *filed]))
     if request.state == State.WAITING_PATIENT:

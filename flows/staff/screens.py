@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flows.answers import bulleted, filed_lines
 from flows.dates import short
 from flows.lifecycle import LIFECYCLE, OPEN_STATES, Action, State
 from flows.reply import Button
@@ -151,7 +152,7 @@ async def show_card(turn: Turn, request: Request, *, notice: str | None = None) 
         )
         + (" ⏰" if request.due_at < turn.now and request.state != State.READY else ""),
     ]
-    answer_lines = answers_text(turn, request)
+    answer_lines = bulleted(filed_lines(request.answers), turn.t)
     if answer_lines:
         lines += ["", turn.t("staff.card.answers"), *answer_lines]
     if attachments:
@@ -186,20 +187,6 @@ def patient_line(turn: Turn, patient: Patient | None) -> str:
         code=patient.fiscal_code or "—",
         verified=verified,
     )
-
-
-def answers_text(turn: Turn, request: Request) -> list[str]:
-    out = []
-    for line in request.answers.get("_lines") or []:
-        label = turn.t(str(line.get("label")))
-        if "value_key" in line:
-            value = turn.t(str(line["value_key"]))
-        elif "files" in line:
-            value = turn.t("summary.files", count=line["files"])
-        else:
-            value = str(line.get("value") or turn.t("summary.none"))
-        out.append(f"• {label}: {value}")
-    return out
 
 
 def card_buttons(turn: Turn, request: Request, has_files: bool) -> tuple[tuple[Button, ...], ...]:
