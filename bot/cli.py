@@ -261,6 +261,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
 
     from flows.clock import clock_from_environment
     from flows.i18n import Catalog
+    from flows.kinds import registry as request_kinds
     from flows.reports import to_csv, to_html
     from flows.stats import compute, parse_period, recorded_shift
     from storage.types import utcnow
@@ -291,7 +292,8 @@ def report(since: str, fmt: str, output: str | None) -> None:
         def text(key: str, **params: object) -> str:
             return catalog.text(key, lang, **params)
 
-        return to_html(stats, text, practice=settings.practice_name)
+        kinds = request_kinds().kind_names()
+        return to_html(stats, text, practice=settings.practice_name, kinds=kinds)
 
     content = with_database(work)
     if output:

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from flows import kinds
 from flows.codes import PatientGlobal
-from flows.kinds import request_registry
-from flows.kinds.certificate import CERTIFICATE
-from flows.kinds.prescription import PRESCRIPTION
-from flows.kinds.question import QUESTION
-from flows.kinds.reports import REPORTS
-from flows.kinds.visit import VISIT
 from flows.patient import home, onboarding, urgency
 from flows.privacy import screens as privacy
 from flows.registry import Registry
@@ -22,12 +17,13 @@ BUTTON_KEY_SETTING = "callback_signing_key"
 
 
 def build_registry() -> Registry:
+    requests = kinds.registry()
     registry = Registry()
     registry.merge(onboarding.registry())
-    registry.merge(home.registry())
+    registry.merge(home.registry(kinds=requests.kinds()))
     registry.merge(urgency.registry())
     registry.merge(privacy.registry())  # a patient's data: export and erasure
-    registry.merge(request_registry(QUESTION, PRESCRIPTION, CERTIFICATE, REPORTS, VISIT))
+    registry.merge(requests)
     registry.merge(reminders_registry())  # therapy reminders and follow-up
     registry.commands[PatientGlobal.VISIT.head] = visits.respond  # a proposed visit slot
     return registry

@@ -6,7 +6,7 @@ times are told as a GP says them ("half within", "9 in 10 within"), not as perce
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from flows.lifecycle import State
@@ -15,7 +15,6 @@ from flows.stats import Stats
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-KINDS = ("prescription", "certificate", "reports", "question", "visit")
 STATE_COLOURS = {
     State.NEW: "#4c78a8",
     State.IN_PROGRESS: "#f58518",
@@ -29,18 +28,26 @@ STATE_COLOURS = {
 }
 
 
-def requests_chart(stats: Stats, text: Callable[[str], str]) -> bytes:
-    """Requests by kind, stacked by state, and response times against the promise."""
+def series(stats: Stats, kinds: Sequence[str]) -> list[str]:
+    """A bar for every declared kind, even with nothing filed, then any other kind counted
+    (filed under a kind since withdrawn), so no request goes uncounted."""
+    return [*kinds, *sorted(set(stats.by_kind) - set(kinds))]
+
+
+def requests_chart(stats: Stats, text: Callable[[str], str], *, kinds: Sequence[str]) -> bytes:
+    """Requests by kind (`kinds`: the declared ones, in order), stacked by state, and response
+    times against the promise."""
     # Here, not at the top: matplotlib takes longer to import than the rest of the report.
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(8, 4.5), dpi=100)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    labels = [text(f"kind.{kind}") for kind in KINDS]
-    bottoms = [0] * len(KINDS)
+    shown = series(stats, kinds)
+    labels = [text(f"kind.{kind}") for kind in shown]
+    bottoms = [0] * len(shown)
     for state, colour in STATE_COLOURS.items():
-        heights = [stats.by_kind_state[(kind, state.value)] for kind in KINDS]
+        heights = [stats.by_kind_state[(kind, state.value)] for kind in shown]
         if any(heights):
             left.bar(
                 labels,

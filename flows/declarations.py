@@ -104,6 +104,12 @@ class Flow:
     complete: str  # action run when the last step is done (e.g. "submit_request")
     kind: str | None = None  # the request kind this flow files, if any
     title: str | None = None  # catalog key
+    # A request kind's mark on staff's inbox lines (its menu button says it in the catalogs).
+    icon: str | None = None
+    # Where a request kind sits in the menu, the inbox filter and the charts: lowest first.
+    rank: int = 0
+    # Words that open a request kind from a deep link (t.me/<bot>?start=ricetta), besides its id.
+    links: tuple[str, ...] = ()
     urgency_gate: bool = False
     needs_patient: bool = True
     # Action run when the person cancels, or goes back from the first step; None: the menu.

@@ -44,7 +44,9 @@ class Catalog:
         self.default = default
 
     @classmethod
-    def load(cls, directory: Path = LOCALES) -> Catalog:
+    def load(cls, directory: Path | None = None) -> Catalog:
+        """The catalogs under `directory`, by default this package's (read when called)."""
+        directory = directory or LOCALES
         messages = {
             lang: read_catalog(directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
             for lang in LANGUAGES

@@ -38,6 +38,28 @@ class Registry:
     def flow(self, flow_id: str) -> Flow:
         return self.flows[flow_id]
 
+    def kinds(self) -> list[Flow]:
+        """The request kinds' flows, in the order the menu, the inbox filter and charts show."""
+        return sorted(
+            (flow for flow in self.flows.values() if flow.kind is not None),
+            key=lambda flow: (flow.rank, flow.id),
+        )
+
+    def kind_names(self) -> list[str]:
+        return [flow.kind for flow in self.kinds() if flow.kind is not None]
+
+    def kind(self, kind: str) -> Flow | None:
+        return next((flow for flow in self.flows.values() if flow.kind == kind), None)
+
+    def deep_links(self) -> dict[str, str]:
+        """Deep-link payloads and the request flow each opens: a kind's id and its own words."""
+        found: dict[str, str] = {}
+        for flow in self.kinds():
+            for word in (flow.id, *flow.links):
+                if found.setdefault(word, flow.id) != flow.id:
+                    raise ValueError(f"deep link {word} declared twice")
+        return found
+
     def merge(self, other: Registry) -> None:
         for flow in other.flows.values():
             self.add_flow(flow)

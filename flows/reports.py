@@ -6,7 +6,7 @@ import base64
 import csv
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flows.charts import requests_chart
 from flows.staff.stats_view import stats_text
@@ -74,8 +74,9 @@ def to_csv(stats: Stats) -> str:
     return buffer.getvalue()
 
 
-def to_html(stats: Stats, text: Text, *, practice: str) -> str:
-    chart = base64.b64encode(requests_chart(stats, text)).decode()
+def to_html(stats: Stats, text: Text, *, practice: str, kinds: Sequence[str]) -> str:
+    """The page: /stats's lines and its chart, with a bar for each of `kinds` (in order)."""
+    chart = base64.b64encode(requests_chart(stats, text, kinds=kinds)).decode()
     items = "\n".join(f"<li>{html.escape(line)}</li>" for line in stats_text(stats, text))
     title = html.escape(text("report.title", practice=practice, days=stats.days))
     return (

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.answers import INTERNAL as INTERNAL  # where the rest of the desk finds it
+from flows.answers import answer_lines, applies, bulleted
 from flows.codes import StepCode
 from flows.declarations import Choose, Contact, Files, Flow, Step, Summary, Typed
 from flows.reply import Button, KeyButton
 from flows.turn import Turn
-from flows.validators import shown
 
 HOME = "home"
-INTERNAL = "_"  # answers whose key starts with this are bookkeeping, not the person's answers
 PICKED = "✓ "  # marks the picked options of a multiple choice
 
 
@@ -111,10 +111,10 @@ def _forget_skipped(turn: Turn, flow: Flow) -> None:
     so only what the summary showed is filed."""
     given = answers(turn)
     keys = [
-        (s.input.key, _applies(s, given)) for s in flow.steps if not isinstance(s.input, Summary)
+        (s.input.key, applies(s, given)) for s in flow.steps if not isinstance(s.input, Summary)
     ]
-    kept = {key for key, applies in keys if applies}
-    stale = {key for key, applies in keys if not applies and key not in kept}
+    kept = {key for key, asked in keys if asked}
+    stale = {key for key, asked in keys if not asked and key not in kept}
     stale |= {f"{INTERNAL}{key}_label" for key in stale}
     if stale & set(given):
         turn.conversation.answers = {k: v for k, v in given.items() if k not in stale}
@@ -155,16 +155,9 @@ async def _enter(turn: Turn, flow: Flow, step: Step, *, notice: str | None = Non
     await show_step(turn, flow, step, notice=notice)
 
 
-def _applies(step: Step, given: dict[str, Any]) -> bool:
-    if step.only_if is None:
-        return True
-    key, values = step.only_if
-    return str(given.get(key)) in values
-
-
 def _first_applicable(flow: Flow, index: int, given: dict[str, Any]) -> Step | None:
     for step in flow.steps[index:]:
-        if _applies(step, given):
+        if applies(step, given):
             return step
     return None
 
@@ -172,7 +165,7 @@ def _first_applicable(flow: Flow, index: int, given: dict[str, Any]) -> Step | N
 def _following(flow: Flow, step: Step, given: dict[str, Any]) -> Step | None:
     if step.next is not None:
         target = flow.step(step.next)
-        if _applies(target, given):
+        if applies(target, given):
             return target
         return _following(flow, target, given)
     return _first_applicable(flow, flow.index(step.id) + 1, given)
@@ -247,25 +240,7 @@ async def show_step(turn: Turn, flow: Flow, step: Step, *, notice: str | None = 
 
 
 def summary(turn: Turn, flow: Flow) -> str:
-    given = answers(turn)
-    lines = []
-    for step in flow.steps:
-        spec = step.input
-        if step.summary_label is None or isinstance(spec, Summary) or spec.key not in given:
-            continue
-        if not _applies(step, given):
-            continue
-        value = given[spec.key]
-        if isinstance(spec, Choose):
-            shown_value = str(given.get(f"{INTERNAL}{spec.key}_label", value))
-        elif isinstance(spec, Files):
-            shown_value = turn.t("summary.files", count=len(value or []))
-        elif isinstance(spec, Typed):
-            shown_value = shown(value, spec) if value is not None else turn.t("summary.none")
-        else:
-            shown_value = str(value) if value else turn.t("summary.none")
-        lines.append(f"• {turn.t(step.summary_label)}: {shown_value}")
-    return "\n".join(lines)
+    return "\n".join(bulleted(answer_lines(flow, answers(turn)), turn.t))
 
 
 def picked(turn: Turn, spec: Choose) -> list[str]:

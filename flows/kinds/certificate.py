@@ -77,4 +77,9 @@ CERTIFICATE = request_flow(
         only_if=("certificate", ("sport", "school", "other")),
         summary_label="certificate.label.needed_by",
     ),
+    icon="📝",
+    rank=20,
+    links=("certificato",),
 )
+
+KIND = CERTIFICATE

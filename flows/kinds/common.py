@@ -35,8 +35,14 @@ class RequestKind:
     actions: Mapping[str, Action] = field(default_factory=dict)
 
 
-def request_flow(kind: str, *steps: Step) -> Flow:
-    """A request flow: urgency gate, the kind's own steps, then the summary with Send."""
+def request_flow(
+    kind: str, *steps: Step, icon: str, rank: int, links: tuple[str, ...] = ()
+) -> Flow:
+    """A request flow: urgency gate, the kind's own steps, then the summary with Send.
+
+    Its texts are `kind.<kind>` (its name) and `menu.<kind>` (its button on the menu), besides
+    its steps' own; `icon` marks it on staff's inbox, `rank` places it on the menu, and `links`
+    are the words of deep links that open it."""
     return Flow(
         id=kind,
         kind=kind,
@@ -44,6 +50,9 @@ def request_flow(kind: str, *steps: Step) -> Flow:
         steps=(URGENCY, *steps, CONFIRM),
         complete="submit_request",
         urgency_gate=True,
+        icon=icon,
+        rank=rank,
+        links=links,
     )
 
 

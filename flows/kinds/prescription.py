@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from flows import runner
+from flows.answers import TEXT, filed_lines
 from flows.declarations import Choose, Option, Step, Typed
 from flows.kinds.common import RequestKind, request_flow
 from flows.turn import Turn
@@ -108,6 +109,9 @@ FLOW = request_flow(
         only_if=("delivery", ("pharmacy",)),
         summary_label="prescription.label.pharmacy",
     ),
+    icon="💊",
+    rank=10,
+    links=("ricetta",),
 )
 
 
@@ -131,13 +135,10 @@ async def saved_medicines(turn: Turn, _step: Step) -> list[tuple[str, str]]:
 
 
 def medicine_of(stored: dict[str, Any]) -> str:
-    """The medicine a filed prescription request asked for, as its summary showed it."""
-    shown = {
-        line.get("label"): str(line.get("value") or "")
-        for line in stored.get("_lines") or []
-        if isinstance(line, dict)
-    }
-    return _named(shown.get(MEDICINE_LABEL, ""), shown.get(DOSE_LABEL))
+    """The medicine a filed prescription request asked for: its answers to the medicine and dose
+    questions (a name picked from the saved list already says its dose)."""
+    given = {line.label: str(line.value) for line in filed_lines(stored) if line.kind == TEXT}
+    return _named(given.get(MEDICINE_LABEL, ""), given.get(DOSE_LABEL))
 
 
 def _named(medicine: str, dose: str | None) -> str:
@@ -182,6 +183,6 @@ async def named(turn: Turn) -> None:
     await runner.goto(turn, flow, "dose")
 
 
-PRESCRIPTION = RequestKind(
+PRESCRIPTION = KIND = RequestKind(
     FLOW, providers={PROVIDER: saved_medicines}, actions={REPEAT: repeat, NAMED: named}
 )

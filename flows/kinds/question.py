@@ -27,4 +27,9 @@ QUESTION = request_flow(
         input=Typed("text", validator="long_text", max_length=800),
         summary_label="question.label.text",
     ),
+    icon="❓",
+    rank=40,
+    links=("domanda",),
 )
+
+KIND = QUESTION

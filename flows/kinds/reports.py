@@ -45,4 +45,9 @@ REPORTS = request_flow(
         input=Typed("note", validator="long_text", max_length=300, optional=True),
         summary_label="reports.label.note",
     ),
+    icon="🧾",
+    rank=30,
+    links=("referti",),
 )
+
+KIND = REPORTS

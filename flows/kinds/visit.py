@@ -56,4 +56,9 @@ VISIT = request_flow(
         ),
         summary_label="visit.label.time",
     ),
+    icon="🩺",
+    rank=50,
+    links=("visita",),
 )
+
+KIND = VISIT

@@ -18,19 +18,6 @@ from flows.router import Handler
 from flows.turn import Turn
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# Deep links: t.me/<bot>?start=<payload>, e.g. a QR code on the door for repeat prescriptions.
-DEEP_LINKS = {
-    "ricetta": "prescription",
-    "prescription": "prescription",
-    "certificato": "certificate",
-    "certificate": "certificate",
-    "referti": "reports",
-    "reports": "reports",
-    "domanda": "question",
-    "question": "question",
-    "visita": "visit",
-    "visit": "visit",
-}
 # Screens whose position is not worth resuming: /start there simply starts over.
 NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "settings"}
 # Screens of buttons only where a written message still is not an answer to the practice.
@@ -44,7 +31,8 @@ class PatientDesk(Handler):
         turn.tapped_message_id = None
         target = None
         if command.name == "start" and command.args and PAYLOAD.match(command.args):
-            target = DEEP_LINKS.get(command.args.lower())
+            # Deep links (t.me/<bot>?start=ricetta, a QR code on the door) open a request kind.
+            target = turn.desk.registry.deep_links().get(command.args.lower())
         word = escape_word(command.name) if not command.args else None
         position = runner.current(turn)
         if word and position and position[0].id in (CONSENT.id, REGISTER.id):

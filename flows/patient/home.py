@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from flows.answers import bulleted, filed_lines
 from flows.codes import CONSENT_AGAIN, PatientGlobal
 from flows.declarations import Choose, Flow, Option, Step
 from flows.errors import NotFound
@@ -10,37 +13,36 @@ from flows.patient import replies, services
 from flows.privacy import screens as privacy
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
-from flows.staff.screens import answers_text
 from flows.turn import Turn
 
 REQUEST = replies.REQUEST  # the request a screen is about
 
-HOME_FLOW = Flow(
-    id=HOME,
-    complete="home",
-    needs_patient=True,
-    steps=(
-        Step(
-            "menu",
-            prompt="=home",
-            input=Choose(
-                key="choice",
-                options=(
-                    Option("prescription", "menu.prescription", goto="@prescription"),
-                    Option("certificate", "menu.certificate", goto="@certificate"),
-                    Option("reports", "menu.reports", goto="@reports"),
-                    Option("question", "menu.question", goto="@question"),
-                    Option("visit", "menu.visit", goto="@visit"),
-                    Option("therapies", "menu.therapies", goto="@therapies"),
-                    Option("mine", "menu.my_requests", goto="@my_requests"),
-                    Option("settings", "menu.settings", goto="@settings"),
-                ),
-            ),
-            back=False,
-            cancel=False,
-        ),
-    ),
+# The menu's entries after the request kinds'.
+SERVICES = (
+    Option("therapies", "menu.therapies", goto="@therapies"),
+    Option("mine", "menu.my_requests", goto="@my_requests"),
+    Option("settings", "menu.settings", goto="@settings"),
 )
+
+
+def home_flow(kinds: Sequence[Flow]) -> Flow:
+    """The main menu: a button for each request kind, in their order, then the services."""
+    requests = tuple(Option(flow.id, f"menu.{flow.id}", goto=f"@{flow.id}") for flow in kinds)
+    return Flow(
+        id=HOME,
+        complete="home",
+        needs_patient=True,
+        steps=(
+            Step(
+                "menu",
+                prompt="=home",
+                input=Choose(key="choice", options=(*requests, *SERVICES)),
+                back=False,
+                cancel=False,
+            ),
+        ),
+    )
+
 
 MY_REQUESTS = Flow(
     id="my_requests",
@@ -204,7 +206,7 @@ async def request_detail(turn: Turn) -> str:
     from flows.patient.cards import card_text
 
     parts = [card_text(turn.desk, request, turn.lang)]
-    filed = answers_text(turn, request)
+    filed = bulleted(filed_lines(request.answers), turn.t)
     if filed:
         parts.append("\n".join([turn.t("detail.answers"), *filed]))
     if request.state == State.WAITING_PATIENT:
@@ -319,9 +321,9 @@ async def go_home_button(turn: Turn, _args: list[str]) -> None:
     await go_home(turn)
 
 
-def registry() -> Registry:
+def registry(*, kinds: Sequence[Flow]) -> Registry:
     result = Registry()
-    for flow in (HOME_FLOW, MY_REQUESTS, SETTINGS, CANCEL_REQUEST, ANSWER, RESUME):
+    for flow in (home_flow(kinds), MY_REQUESTS, SETTINGS, CANCEL_REQUEST, ANSWER, RESUME):
         result.add_flow(flow)
     result.describers.update(
         home=home_prompt,

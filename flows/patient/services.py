@@ -10,9 +10,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from flows.answers import filed
 from flows.calendar import OpeningHours, add_working_days
 from flows.dates import day_and_time
-from flows.declarations import Choose, Files, Flow, Summary, Typed
+from flows.declarations import Files, Flow, Typed
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, Actor, State, move
 from flows.patient.cards import card_buttons, card_text, card_update
@@ -21,7 +22,6 @@ from flows.reply import Anchor, Outgoing
 from flows.runner import INTERNAL, answers
 from flows.staff.notify import notify
 from flows.turn import Turn
-from flows.validators import shown
 from storage.tables import Attachment, Patient, Request, RequestEvent
 
 CLOSED_KEY = "closed"  # practice setting staff can switch at run time
@@ -57,34 +57,6 @@ def extra_closed_days(turn: Turn) -> list[date]:
     return list(turn.desk.settings.extra_closed_days)
 
 
-def public_answers(turn: Turn, flow: Flow) -> dict[str, Any]:
-    """The answers as stored on the request: raw values plus the lines of the summary."""
-    given = answers(turn)
-    stored: dict[str, Any] = {k: v for k, v in given.items() if not k.startswith(INTERNAL)}
-    lines = []
-    for step in flow.steps:
-        spec = step.input
-        if step.summary_label is None or isinstance(spec, Summary) or spec.key not in given:
-            continue
-        value = given[spec.key]
-        line: dict[str, Any] = {"label": step.summary_label}
-        if isinstance(spec, Choose):
-            option = next((o for o in spec.options if o.value == value), None)
-            if option is not None:
-                line["value_key"] = option.summary or option.label
-            else:
-                line["value"] = str(given.get(f"{INTERNAL}{spec.key}_label", value))
-        elif isinstance(spec, Files):
-            line["files"] = len(value or [])
-        elif isinstance(spec, Typed):
-            line["value"] = shown(value, spec)
-        else:
-            line["value"] = "" if value is None else str(value)
-        lines.append(line)
-    stored["_lines"] = lines
-    return stored
-
-
 def _files(flow: Flow, given: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for step in flow.steps:
@@ -110,7 +82,7 @@ async def submit_request(turn: Turn, flow: Flow) -> Request:
         request=Request(
             kind=flow.kind,
             patient_id=patient.id,
-            answers=public_answers(turn, flow),
+            answers=filed(flow, answers(turn)),
             unverified=patient.verification != "verified",
             created_at=turn.now,
             due_at=add_working_days(

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from flows.answers import bulleted, filed_lines
 from flows.dates import short
 from storage.repositories.privacy import Holdings
-from storage.tables import Request
 
 Text = Callable[..., str]
 NONE = "—"
@@ -76,7 +75,7 @@ def _requests(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
         )
         if request.purged_at is not None:
             lines.append(t("export.request.purged", date=_when(request.purged_at, tz)))
-        lines.extend(f"  • {line}" for line in _answers(request, t))
+        lines.extend(bulleted(filed_lines(request.answers), t, bullet="  • "))
         files = holdings.attachments.get(number, [])
         if files:
             lines.append(t("export.request.attachments", n=len(files)))
@@ -88,20 +87,6 @@ def _requests(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
             action = t(f"staff.action.{event.action}")
             lines.append(f"    {_when(event.at, tz)} · {action}{note}")
     return "\n".join(lines)
-
-
-def _answers(request: Request, t: Text) -> list[str]:
-    out = []
-    lines: list[dict[str, Any]] = list(request.answers.get("_lines") or [])
-    for line in lines:
-        if "value_key" in line:
-            value = t(str(line["value_key"]))
-        elif "files" in line:
-            value = t("summary.files", count=line["files"])
-        else:
-            value = str(line.get("value") or NONE)
-        out.append(f"{t(str(line.get('label')))}: {value}")
-    return out
 
 
 def _therapies(holdings: Holdings, t: Text) -> str:

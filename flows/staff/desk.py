@@ -15,7 +15,6 @@ from flows.staff import actions, commands, patients, prompts, screens
 from flows.turn import Turn
 
 STATE_CYCLE = (None, "new", "in_progress", "waiting_patient", "snoozed", "ready")
-KIND_CYCLE = (None, *screens.KINDS)
 PROMPTED = {
     CardOp.SLOT.value,
     "assign",
@@ -86,7 +85,8 @@ class StaffDesk(Handler):
 
     async def _filter(self, turn: Turn, which: str, filters: dict[str, object]) -> None:
         if which == FilterOp.KIND:
-            screens.set_view(turn, kind=_cycle(KIND_CYCLE, filters["kind"]), page=0)
+            kinds = (None, *turn.desk.registry.kind_names())
+            screens.set_view(turn, kind=_cycle(kinds, filters["kind"]), page=0)
         elif which == FilterOp.STATE:
             screens.set_view(turn, state=_cycle(STATE_CYCLE, filters["state"]), page=0)
         elif which == FilterOp.MINE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flows.answers import bulleted, filed_lines
 from flows.codes import LAST_PAGE, CardOp, FilterOp, StaffCode
 from flows.dates import short
 from flows.lifecycle import LIFECYCLE, OPEN_STATES, Action, State
@@ -13,9 +14,8 @@ from flows.turn import Turn
 from storage.tables import Patient, Request
 
 PAGE = 8
-KINDS = ("prescription", "certificate", "reports", "question", "visit")
 STATE_ORDER = (State.NEW, State.IN_PROGRESS, State.WAITING_PATIENT, State.SNOOZED, State.READY)
-KIND_ICONS = {"prescription": "💊", "certificate": "📝", "reports": "🧾", "question": "❓"}
+OTHER_ICON = "🩺"  # a request of a kind no flow declares any more
 ACTION_ORDER = (
     Action.TAKE,
     Action.WAKE,
@@ -123,7 +123,8 @@ def inbox_line(turn: Turn, request: Request, patient: Patient | None) -> str:
         marks += "🚩"
     if request.unverified:
         marks += "❔"
-    icon = KIND_ICONS.get(request.kind, "🩺")
+    declared = turn.desk.registry.kind(request.kind)
+    icon = declared.icon if declared is not None and declared.icon else OTHER_ICON
     due = request.due_at.astimezone(turn.desk.settings.tz).strftime("%d/%m")
     state = turn.t(f"staff.state.{request.state}")
     return f"{marks}#{request.id} {icon} {patient_name(patient)} · {state} · {due}".strip()
@@ -152,7 +153,7 @@ async def show_card(turn: Turn, request: Request, *, notice: str | None = None) 
         )
         + (" ⏰" if request.due_at < turn.now and request.state != State.READY else ""),
     ]
-    answer_lines = answers_text(turn, request)
+    answer_lines = bulleted(filed_lines(request.answers), turn.t)
     if answer_lines:
         lines += ["", turn.t("staff.card.answers"), *answer_lines]
     if attachments:
@@ -187,20 +188,6 @@ def patient_line(turn: Turn, patient: Patient | None) -> str:
         code=patient.fiscal_code or "—",
         verified=verified,
     )
-
-
-def answers_text(turn: Turn, request: Request) -> list[str]:
-    out = []
-    for line in request.answers.get("_lines") or []:
-        label = turn.t(str(line.get("label")))
-        if "value_key" in line:
-            value = turn.t(str(line["value_key"]))
-        elif "files" in line:
-            value = turn.t("summary.files", count=line["files"])
-        else:
-            value = str(line.get("value") or turn.t("summary.none"))
-        out.append(f"• {label}: {value}")
-    return out
 
 
 def card_buttons(turn: Turn, request: Request, has_files: bool) -> tuple[tuple[Button, ...], ...]:

@@ -99,7 +99,7 @@ async def show_stats(turn: Turn, args: str) -> None:
         raise DomainError("staff.usage", usage=turn.t("staff.usage.stats"))
     stats = await compute(turn.uow, now=turn.now, days=days)
     turn.say("\n".join(stats_text(stats, turn.t)))
-    chart = requests_chart(stats, turn.t)
+    chart = requests_chart(stats, turn.t, kinds=turn.desk.registry.kind_names())
     turn.reply.add(
         Outgoing(
             chat_id=turn.chat_id,

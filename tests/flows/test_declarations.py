@@ -11,12 +11,13 @@ from flows.assembly import build_registry
 from flows.callbacks import MAX_BYTES, CallbackCodec
 from flows.declarations import Choose, Files, Flow, Option, Step, Summary, Typed
 from flows.i18n import Catalog
-from flows.patient.desk import DEEP_LINKS
+from flows.kinds import declared
 from flows.registry import Registry
 from flows.runner import HOME
 from flows.validators import VALIDATORS
 
 REGISTRY: Registry = build_registry()
+DEEP_LINKS = REGISTRY.deep_links()
 CATALOG = Catalog.load()
 FLOWS = sorted(REGISTRY.flows.values(), key=lambda flow: flow.id)
 
@@ -216,5 +217,13 @@ def test_every_request_kind_is_on_the_menu() -> None:
     menu = REGISTRY.flows[HOME].steps[0]
     on_menu = {o.goto for o in options_of(menu)}
     kinds = {f"@{flow.id}" for flow in FLOWS if flow.kind is not None}
-    assert kinds == {"@prescription", "@certificate", "@reports", "@question", "@visit"}
+    assert kinds == {f"@{kind.flow.id}" for kind in declared()}
+    assert {"@prescription", "@certificate", "@reports", "@question", "@visit"} <= kinds
     assert kinds <= on_menu
+
+
+def test_every_request_kind_says_how_it_shows() -> None:
+    for flow in REGISTRY.kinds():
+        assert flow.icon, f"{flow.id}: no icon for the staff inbox"
+        for lang in CATALOG.languages():
+            assert {f"kind.{flow.id}", f"menu.{flow.id}"} <= CATALOG.keys(lang)
