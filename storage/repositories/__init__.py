@@ -1,6 +1,10 @@
 """Repositories: one per aggregate, keyword-only, never committing on their own."""
 
-from storage.repositories.conversations import ConversationRepository, UpdateJournal
+from storage.repositories.conversations import (
+    ConversationRepository,
+    ShownMenus,
+    UpdateJournal,
+)
 from storage.repositories.people import PatientRepository, SettingRepository, StaffRepository
 from storage.repositories.requests import RequestRepository
 
@@ -9,6 +13,7 @@ __all__ = [
     "PatientRepository",
     "RequestRepository",
     "SettingRepository",
+    "ShownMenus",
     "StaffRepository",
     "UpdateJournal",
 ]
