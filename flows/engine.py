@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,6 +19,7 @@ from flows.clock import Clock
 from flows.errors import DomainError
 from flows.events import CommandIn, Event, TapIn
 from flows.i18n import Catalog
+from flows.logsafe import log_unexpected
 from flows.registry import Registry
 from flows.reply import Delivered, Outgoing, Reply
 from flows.settings import Settings
@@ -155,7 +155,7 @@ class FrontDesk:
             except AlreadyHandled:
                 return Reply()
         except Exception as exc:
-            _log_unexpected(exc, update_id)
+            log_unexpected(log, exc, "handling update %s", update_id)
             return await self._apologise(event, update_id, now)
 
     async def remember(
@@ -294,12 +294,6 @@ class FrontDesk:
         except AlreadyHandled:
             return Reply()
         except Exception as exc:
-            _log_unexpected(exc, update_id)
+            log_unexpected(log, exc, "handling update %s", update_id)
             text = self.catalog.text("error.unexpected", self.settings.default_language)
             return Reply([Outgoing(chat_id=chat_id, text=text)])
-
-
-def _log_unexpected(exc: BaseException, update_id: int | None) -> None:
-    """Where it broke, never what was in it: exception messages can carry personal data."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("unexpected %s handling update %s\n%s", type(exc).__name__, update_id, frames)
