@@ -32,20 +32,6 @@ log = logging.getLogger(__name__)
 U = TypeVar("U")
 U_contra = TypeVar("U_contra", contravariant=True)
 
-# What a person may send that the front desk does not take: named in OtherIn, in this order.
-OTHER_KINDS = (
-    "sticker",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "animation",
-    "location",
-    "venue",
-    "poll",
-    "dice",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Route:

@@ -22,8 +22,9 @@ from telegram.ext import (
 )
 
 from bot.groups import Groups
+from bot.incoming import message_event
 from bot.ptb.api import PtbBotApi
-from bot.ptb.convert import message_event, sender_of, tap_event
+from bot.ptb.convert import sender_of, tap_event
 from bot.renderer import Renderer, acknowledge
 from flows.engine import FrontDesk
 from flows.logsafe import log_unexpected
