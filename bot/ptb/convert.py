@@ -1,4 +1,5 @@
-"""Telegram updates, as PTB parses them, turned into the engine's framework-free events."""
+"""Telegram updates, as PTB parses them, checked and turned into the engine's framework-free events
+(by the rules in `bot.incoming`, shared with aiogram)."""
 
 from __future__ import annotations
 
