@@ -56,29 +56,20 @@ class BotApi(Protocol):
         self, chat_id: int, message_id: int, text: str, *, reply_markup: Markup | None
     ) -> None: ...
 
-    async def send_photo(
+    async def send_file(
         self,
         chat_id: int,
-        photo: str | bytes,
+        kind: str,
+        file: str | bytes,
         *,
         file_name: str | None,
         caption: str | None,
         reply_markup: Markup | None,
         protect_content: bool,
     ) -> int:
-        """`photo` is a file id, or the bytes to upload."""
+        """A photo (`kind` "photo") or else a document; `file` is a file id, or the bytes to
+        upload."""
         ...
-
-    async def send_document(
-        self,
-        chat_id: int,
-        document: str | bytes,
-        *,
-        file_name: str | None,
-        caption: str | None,
-        reply_markup: Markup | None,
-        protect_content: bool,
-    ) -> int: ...
 
     async def answer_callback_query(self, callback_query_id: str, *, text: str | None) -> None: ...
 

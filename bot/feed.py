@@ -20,31 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from flows.engine import FrontDesk
+from flows.logsafe import log_unexpected
 
 log = logging.getLogger(__name__)
 
 U = TypeVar("U")
 U_contra = TypeVar("U_contra", contravariant=True)
-
-# What a person may send that the front desk does not take: named in OtherIn, in this order.
-OTHER_KINDS = (
-    "sticker",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "animation",
-    "location",
-    "venue",
-    "poll",
-    "dice",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,13 +225,7 @@ class Feed(Generic[U]):
             try:
                 await self.framework.dispatch(update)
             except Exception as exc:  # the journal keeps it pending: replayed at the next start
-                frames = "".join(traceback.format_tb(exc.__traceback__))
-                log.error(
-                    "%s dispatching update %s\n%s",
-                    type(exc).__name__,
-                    self.update_id(update),
-                    frames,
-                )
+                log_unexpected(log, exc, "dispatching update %s", self.update_id(update))
 
     async def drain(self, seconds: float) -> bool:
         """Wait for the updates in hand; False if some were still running after `seconds`

@@ -20,7 +20,7 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.feed import Feed, Framework, Unparsed, parse_one, update_id_of
@@ -47,6 +47,8 @@ POLL_SECONDS = 30
 DRAIN_SECONDS = 20.0
 # channel_post too: a bot left in a channel hears of it, and leaves (see the handlers).
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member", "channel_post")
+# Telegram's connections to the webhook at once (its default, and its upper bound, is 40/100).
+WEBHOOK_CONNECTIONS = 40
 # Loggers that, at DEBUG, print request URLs (with the token), texts sent or SQL parameters;
 # aiogram.event logs a line per update at INFO.
 NOISY_LOGGERS = {
@@ -95,6 +97,38 @@ async def start_scheduler(app: AppLike, renderer: Renderer) -> bool:
         renderer.on_unreachable = scheduler.on_unreachable
     await scheduler.start(BotApiPort(renderer.api))
     return True
+
+
+async def serve(
+    app: AppLike,
+    source: Source[U],
+    renderer: Renderer,
+    stop: asyncio.Event | None,
+    *,
+    connect: Callable[[], Awaitable[None]],
+    disconnect: Callable[[], Awaitable[None]],
+) -> None:
+    """Serve until `stop` is set or SIGTERM/SIGINT arrives; then finish in-flight updates and
+    `disconnect`, whether or not `connect` (which checks the token) got that far."""
+    stop = stop or asyncio.Event()
+    with stop_on_signals(stop):
+        try:
+            await connect()
+            await serve_updates(app, source, renderer, stop)
+        finally:
+            await disconnect()
+    log.info("stopped")
+
+
+def webhook_options(secret: str) -> dict[str, Any]:
+    """setWebhook's options besides the URL. Updates Telegram holds are never dropped: they
+    are the patients' messages sent while the bot was away."""
+    return {
+        "secret_token": secret,
+        "allowed_updates": list(ALLOWED_UPDATES),
+        "max_connections": WEBHOOK_CONNECTIONS,
+        "drop_pending_updates": False,
+    }
 
 
 async def serve_updates(

@@ -148,12 +148,12 @@ class Renderer:
                 message.chat_id, message.text, reply_markup=markup, protect_content=message.protect
             )
         file = message.file
-        send = self.api.send_photo if file.kind == "photo" else self.api.send_document
         source = file.file_id if file.file_id is not None else file.data
         if source is None:
             raise ValueError("a file needs a file_id or data")
-        return await send(
+        return await self.api.send_file(
             message.chat_id,
+            file.kind,
             source,
             file_name=file.name,
             caption=message.text or None,

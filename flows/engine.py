@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,11 +19,11 @@ from flows.clock import Clock
 from flows.errors import DomainError
 from flows.events import CommandIn, Event, TapIn
 from flows.i18n import Catalog
+from flows.logsafe import log_unexpected
 from flows.registry import Registry
 from flows.reply import Delivered, Outgoing, Reply
 from flows.settings import Settings
 from flows.turn import Turn
-from storage.tables import Conversation
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,9 +80,6 @@ class FrontDesk:
         self.patient_desk = patient_desk
         self.staff_desk = staff_desk
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        # The menu message each chat shows, as last read or written (saves a write per tap).
-        self._menus: dict[int, int | None] = {}
-        self._unsaved_menus: dict[int, int] = {}
         # Set by the outbox's dispatcher when it runs: something is due now.
         self.wake_outbox: Callable[[], None] | None = None
 
@@ -123,12 +119,9 @@ class FrontDesk:
             if kept or undelivered:
                 await self.remember(kept, undelivered=undelivered)
             for item in delivered:
-                # A menu edited in place keeps its id; a new menu's id rides along with the
-                # chat's next turn instead of costing a transaction of its own (losing it in a
-                # crash only weakens double-tap detection for that one menu).
-                if item.anchor.kind == "menu" and self._menus.get(item.chat_id) != item.message_id:
-                    self._menus[item.chat_id] = item.message_id
-                    self._unsaved_menus[item.chat_id] = item.message_id
+                # Saved with the chat's next turn, not in a transaction of its own.
+                if item.anchor.kind == "menu":
+                    self.database.menus.shown(chat_id=item.chat_id, message_id=item.message_id)
 
     async def journal(self, update_id: int, chat_id: int, raw: dict[str, Any]) -> bool:
         """Record the update before handling it; False when it was already handled."""
@@ -162,7 +155,7 @@ class FrontDesk:
             except AlreadyHandled:
                 return Reply()
         except Exception as exc:
-            _log_unexpected(exc, update_id)
+            log_unexpected(log, exc, "handling update %s", update_id)
             return await self._apologise(event, update_id, now)
 
     async def remember(
@@ -179,7 +172,6 @@ class FrontDesk:
                     if conversation is not None:
                         conversation.menu_message_id = item.message_id
                         await uow.conversations.save(conversation=conversation)
-                        self._menus[item.anchor.key] = item.message_id
                 elif item.anchor.kind == "card":
                     request = await uow.requests.get(request_id=item.anchor.key)
                     if request is not None:
@@ -199,13 +191,9 @@ class FrontDesk:
 
     async def _turn(self, uow: UnitOfWork, event: Event, now: datetime) -> Turn:
         sender = event.sender
-        conversation = await uow.conversations.get(chat_id=sender.chat_id)
-        if conversation is None:
-            conversation = Conversation(chat_id=sender.chat_id, user_id=sender.user_id)
-        unsaved = self._unsaved_menus.get(sender.chat_id)
-        if unsaved is not None:
-            conversation.menu_message_id = unsaved
-        self._menus[sender.chat_id] = conversation.menu_message_id
+        conversation = await uow.conversations.of_turn(
+            chat_id=sender.chat_id, user_id=sender.user_id
+        )
         patient = await uow.patients.by_telegram_id(telegram_id=sender.user_id)
         roles = await uow.patients.roles_of(telegram_id=sender.user_id)
         staff = await uow.staff.by_telegram_id(telegram_id=sender.user_id) if roles.staff else None
@@ -275,9 +263,6 @@ class FrontDesk:
             # Another worker (or a replay) finished this update first: keep nothing of ours.
             raise AlreadyHandled(update_id)
         await turn.uow.commit()
-        unsaved = self._unsaved_menus.get(turn.chat_id)
-        if unsaved is not None and unsaved == turn.conversation.menu_message_id:
-            del self._unsaved_menus[turn.chat_id]
 
     async def _refused(
         self, event: Event, update_id: int | None, now: datetime, error: DomainError
@@ -309,12 +294,6 @@ class FrontDesk:
         except AlreadyHandled:
             return Reply()
         except Exception as exc:
-            _log_unexpected(exc, update_id)
+            log_unexpected(log, exc, "handling update %s", update_id)
             text = self.catalog.text("error.unexpected", self.settings.default_language)
             return Reply([Outgoing(chat_id=chat_id, text=text)])
-
-
-def _log_unexpected(exc: BaseException, update_id: int | None) -> None:
-    """Where it broke, never what was in it: exception messages can carry personal data."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("unexpected %s handling update %s\n%s", type(exc).__name__, update_id, frames)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from flows.declarations import Flow, Step
-from flows.turn import Turn
+from flows.declarations import Flow
+from flows.turn import Action, Command, Describer, Gate, Provider
+
+__all__ = ["Action", "Command", "Describer", "Gate", "Provider", "Registry"]
 
 T = TypeVar("T")
-Action = Callable[[Turn], Awaitable[None]]
-# Options computed for this person: (value, label text) pairs; also the only values accepted.
-Provider = Callable[[Turn, Step], Awaitable[list[tuple[str, str]]]]
-# A prompt computed for this person, for steps whose prompt starts with "=".
-Describer = Callable[[Turn], Awaitable[str]]
-# A button that outlives menus (a status card's Cancel): prefix -> handler of the arguments.
-Command = Callable[[Turn, list[str]], Awaitable[None]]
-# Asked before a request flow starts: a refusal text (closed, limit reached), or None to go on.
-Gate = Callable[[Turn, Flow], Awaitable[str | None]]
 
 
 @dataclass(slots=True)

@@ -1,23 +1,29 @@
-"""One turn of a conversation: the event, who sent it, where they stand, and the reply so far."""
+"""One turn of a conversation: the event, who sent it, where they stand, and the reply so far.
+
+A turn reaches the front desk (`flows.engine.FrontDesk`) only through `TurnDesk`, what it needs
+of it, so the engine can build turns without the two modules importing each other.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from flows.callbacks import CallbackCodec
+from flows.declarations import Flow, Step
 from flows.events import Event, Sender
+from flows.i18n import Catalog
 from flows.reply import Anchor, Button, KeyButton, Outgoing, Reply
+from flows.settings import Settings
 from storage.tables import Conversation, Patient, Staff
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from flows.engine import FrontDesk
 
 
 @dataclass(slots=True)
 class Turn:
-    desk: FrontDesk
+    desk: TurnDesk
     uow: UnitOfWork
     event: Event
     sender: Sender
@@ -99,3 +105,63 @@ class Turn:
         if self.redraw:
             return
         self.conversation.nonce += 1
+
+
+# What a turn can run, registered by name (`flows.registry.Registry`):
+Action = Callable[[Turn], Awaitable[None]]
+# Options computed for this person: (value, label text) pairs; also the only values accepted.
+Provider = Callable[[Turn, Step], Awaitable[list[tuple[str, str]]]]
+# A prompt computed for this person, for steps whose prompt starts with "=".
+Describer = Callable[[Turn], Awaitable[str]]
+# A button that outlives menus (a status card's Cancel): prefix -> handler of the arguments.
+Command = Callable[[Turn, list[str]], Awaitable[None]]
+# Asked before a request flow starts: a refusal text (closed, limit reached), or None to go on.
+Gate = Callable[[Turn, Flow], Awaitable[str | None]]
+
+
+class Runnables(Protocol):
+    """The registry as a turn uses it: flows by id, actions and option providers by name."""
+
+    @property
+    def flows(self) -> dict[str, Flow]: ...
+
+    @property
+    def actions(self) -> dict[str, Action]: ...
+
+    @property
+    def providers(self) -> dict[str, Provider]: ...
+
+    @property
+    def describers(self) -> dict[str, Describer]: ...
+
+    @property
+    def commands(self) -> dict[str, Command]: ...
+
+    @property
+    def request_gate(self) -> Gate | None: ...
+
+    def flow(self, flow_id: str) -> Flow: ...
+
+    def kinds(self) -> list[Flow]: ...
+
+    def kind_names(self) -> list[str]: ...
+
+    def kind(self, kind: str) -> Flow | None: ...
+
+    def deep_links(self) -> dict[str, str]: ...
+
+
+class TurnDesk(Protocol):
+    """What a turn needs of the front desk: its texts, button codes, settings and what it runs."""
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def codec(self) -> CallbackCodec: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def registry(self) -> Runnables: ...

@@ -14,7 +14,6 @@ import logging
 import os
 import secrets
 import socket
-import traceback
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flows.engine import FrontDesk
 from flows.housekeeping import tick
+from flows.logsafe import log_unexpected
 from flows.patient.services import CONFIRMATION
 from flows.reminders import outbox
 from flows.reminders.reach import mark_unreachable
@@ -226,7 +226,7 @@ class ReminderScheduler:
             await self.cycle()
             self.wake()
         except Exception as exc:
-            _log_unexpected("scheduler pass", exc)
+            log_unexpected(log, exc, "in the scheduler pass")
 
     async def _serve(self) -> None:
         assert self.dispatcher is not None
@@ -239,7 +239,7 @@ class ReminderScheduler:
                 await self.dispatcher.drain(self._stop)
                 await self._aim_next()
             except Exception as exc:
-                _log_unexpected("dispatcher", exc)
+                log_unexpected(log, exc, "in the dispatcher")
 
     async def next_due(self) -> datetime | None:
         """The next moment something falls due: a reminder, an answer window, a queued row."""
@@ -276,9 +276,3 @@ class ReminderScheduler:
             replace_existing=True,
             misfire_grace_time=None,
         )
-
-
-def _log_unexpected(where: str, exc: BaseException) -> None:
-    """Where it broke, never what was in it: exception messages can carry personal data."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("%s failed: %s\n%s", where, type(exc).__name__, frames)

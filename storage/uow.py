@@ -18,6 +18,7 @@ from storage.repositories import (
     PatientRepository,
     RequestRepository,
     SettingRepository,
+    ShownMenus,
     StaffRepository,
     UpdateJournal,
 )
@@ -105,10 +106,12 @@ class UnitOfWork:
         gate: WriterGate | None = None,
         *,
         urgent: bool = False,
+        menus: ShownMenus | None = None,
     ) -> None:
         self._sessions = sessions
         self._gate = gate
         self._urgent = urgent
+        self._menus = menus if menus is not None else ShownMenus()
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
@@ -118,7 +121,7 @@ class UnitOfWork:
         self.patients = PatientRepository(self.session, self.link)
         self.staff = StaffRepository(self.session)
         self.requests = RequestRepository(self.session)
-        self.conversations = ConversationRepository(self.session, self.link)
+        self.conversations = ConversationRepository(self.session, self.link, self._menus)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
         # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
@@ -148,6 +151,7 @@ class UnitOfWork:
     async def commit(self) -> None:
         self.link.forget()
         await self.session.commit()
+        self.conversations.committed()
 
     async def serialise_chat(self, *, chat_id: int) -> None:
         """One chat's turns one at a time across workers on PostgreSQL (a transaction-scoped
@@ -166,10 +170,12 @@ class Database:
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
         self._gate = WriterGate() if is_sqlite(url) else None
+        # Shared by every unit of work of this process (see `ShownMenus`).
+        self.menus = ShownMenus()
 
     def uow(self, *, urgent: bool = False) -> UnitOfWork:
         """`urgent`: a short unit of work that others wait on (see `WriterGate`)."""
-        return UnitOfWork(self._sessions, self._gate, urgent=urgent)
+        return UnitOfWork(self._sessions, self._gate, urgent=urgent, menus=self.menus)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

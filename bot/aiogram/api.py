@@ -61,40 +61,23 @@ class AiogramBotApi:
                 text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
             )
 
-    async def send_photo(
+    async def send_file(
         self,
         chat_id: int,
-        photo: str | bytes,
+        kind: str,
+        file: str | bytes,
         *,
         file_name: str | None,
         caption: str | None,
         reply_markup: Markup | None,
         protect_content: bool,
     ) -> int:
+        photo = kind == "photo"
+        send = self.bot.send_photo if photo else self.bot.send_document
         async with translated():
-            sent = await self.bot.send_photo(
+            sent = await send(
                 chat_id,
-                _file(photo, file_name or "photo.png"),
-                caption=caption,
-                reply_markup=to_aiogram(reply_markup),
-                protect_content=protect_content,
-            )
-        return sent.message_id
-
-    async def send_document(
-        self,
-        chat_id: int,
-        document: str | bytes,
-        *,
-        file_name: str | None,
-        caption: str | None,
-        reply_markup: Markup | None,
-        protect_content: bool,
-    ) -> int:
-        async with translated():
-            sent = await self.bot.send_document(
-                chat_id,
-                _file(document, file_name or "document"),
+                _file(file, file_name or ("photo.png" if photo else "document")),
                 caption=caption,
                 reply_markup=to_aiogram(reply_markup),
                 protect_content=protect_content,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 
 from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
@@ -20,6 +19,7 @@ from bot.aiogram.convert import engine_event
 from bot.groups import Groups
 from bot.renderer import Renderer, acknowledge
 from flows.engine import FrontDesk
+from flows.logsafe import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,7 @@ class Handlers:
             await self.groups.leave(chat.id, language_code=language_code, say=say)
 
     async def on_error(self, event: ErrorEvent) -> None:
-        """Where it broke, never what was in it: exception texts can quote personal data."""
-        error = event.exception
-        frames = "".join(traceback.format_tb(error.__traceback__))
-        log.error("%s handling update %s\n%s", type(error).__name__, event.update.update_id, frames)
+        log_unexpected(log, event.exception, "handling update %s", event.update.update_id)
 
 
 def router(handlers: Handlers) -> Router:

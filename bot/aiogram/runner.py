@@ -30,8 +30,8 @@ from bot.lifecycle import (
     AppLike,
     StartupError,
     quiet_loggers,
-    serve_updates,
-    stop_on_signals,
+    serve,
+    webhook_options,
 )
 from bot.renderer import Renderer, Unreachable
 from flows.settings import Settings
@@ -94,36 +94,28 @@ class AiogramSource:
 
     async def set_webhook(self, url: str, secret: str) -> None:
         async with translated():
-            await self.bot.set_webhook(
-                url,
-                secret_token=secret,
-                allowed_updates=list(ALLOWED_UPDATES),
-                max_connections=40,
-                drop_pending_updates=False,
-            )
+            await self.bot.set_webhook(url, **webhook_options(secret))
 
 
 async def run(
     app: AppLike, *, stop: asyncio.Event | None = None, on_unreachable: Unreachable | None = None
 ) -> None:
-    """Serve until `stop` is set or SIGTERM/SIGINT arrives; then finish in-flight updates.
-
-    `on_unreachable(chat_id)` is called when someone blocks the bot or a send gets a 403.
-    """
+    """The front desk on aiogram until `stop` (see `bot.lifecycle.serve`); `on_unreachable(chat_id)`
+    is called when someone blocks the bot or a send gets a 403."""
     quiet_loggers()
-    stop = stop or asyncio.Event()
     bot = build_bot(app.settings)
     api = AiogramBotApi(bot)
     renderer = Renderer(api, on_unreachable=on_unreachable)
     dispatcher = Dispatcher()
     dispatcher.include_router(router(Handlers(app.desk, api, renderer)))
-    try:
-        with stop_on_signals(stop):
-            await initialize(bot, app.settings)
-            await serve_updates(app, AiogramSource(bot, dispatcher), renderer, stop)
-    finally:
-        await bot.session.close()
-    log.info("stopped")
+    await serve(
+        app,
+        AiogramSource(bot, dispatcher),
+        renderer,
+        stop,
+        connect=lambda: initialize(bot, app.settings),
+        disconnect=bot.session.close,
+    )
 
 
 async def initialize(bot: Bot, settings: Settings) -> None:

@@ -66,41 +66,22 @@ class PtbBotApi:
         async with translated():
             await self.bot.do_api_request("editmessagetext", api_kwargs=params)
 
-    async def send_photo(
+    async def send_file(
         self,
         chat_id: int,
-        photo: str | bytes,
+        kind: str,
+        file: str | bytes,
         *,
         file_name: str | None,
         caption: str | None,
         reply_markup: Markup | None,
         protect_content: bool,
     ) -> int:
+        send = self.bot.send_photo if kind == "photo" else self.bot.send_document
         async with translated():
-            sent = await self.bot.send_photo(
+            sent = await send(
                 chat_id,
-                photo,
-                filename=file_name,
-                caption=caption,
-                reply_markup=to_ptb(reply_markup),
-                protect_content=protect_content,
-            )
-        return sent.message_id
-
-    async def send_document(
-        self,
-        chat_id: int,
-        document: str | bytes,
-        *,
-        file_name: str | None,
-        caption: str | None,
-        reply_markup: Markup | None,
-        protect_content: bool,
-    ) -> int:
-        async with translated():
-            sent = await self.bot.send_document(
-                chat_id,
-                document,
+                file,
                 filename=file_name,
                 caption=caption,
                 reply_markup=to_ptb(reply_markup),

@@ -1,24 +1,15 @@
-"""Telegram updates, as PTB parses them, turned into the engine's framework-free events."""
+"""Telegram updates, as PTB parses them, checked and turned into the engine's framework-free events
+(by the rules in `bot.incoming`, shared with aiogram)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from telegram import Chat, Message, Update, User
-from telegram.constants import ChatType
 
-from bot.feed import OTHER_KINDS, Route
-from flows.events import (
-    CommandIn,
-    ContactIn,
-    Event,
-    FileIn,
-    OtherIn,
-    Sender,
-    TapIn,
-    TextIn,
-    parse_command,
-)
+from bot import incoming
+from bot.feed import Route
+from flows.events import Event, Sender, TapIn
 
 
 class Unreadable(ValueError):
@@ -75,65 +66,15 @@ def _require(condition: bool) -> None:
 
 
 def sender_of(update: Update) -> Sender | None:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return None
-    return Sender(
-        user_id=user.id,
-        chat_id=chat.id,
-        language_code=user.language_code,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        is_private=chat.type == ChatType.PRIVATE,
-    )
-
-
-def message_event(sender: Sender, message: Message) -> Event:
-    """A new message: a command, text, the largest photo, a document, a contact, or other.
-    PTB does not check types: a `text` that is not a string is nothing the desk can read."""
-    if isinstance(message.text, str):
-        command = parse_command(message.text)
-        if command is not None:
-            return CommandIn(sender, name=command[0], args=command[1])
-        return TextIn(sender, message.text)
-    if message.photo:
-        largest = max(
-            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
-        )
-        return FileIn(
-            sender,
-            file_id=largest.file_id,
-            file_unique_id=largest.file_unique_id,
-            kind="photo",
-            size=largest.file_size,
-            caption=message.caption,
-        )
-    if message.document is not None:
-        document = message.document
-        return FileIn(
-            sender,
-            file_id=document.file_id,
-            file_unique_id=document.file_unique_id,
-            kind="document",
-            mime_type=document.mime_type,
-            file_name=document.file_name,
-            size=document.file_size,
-            caption=message.caption,
-        )
-    if message.contact is not None:
-        contact = message.contact
-        return ContactIn(sender, phone=contact.phone_number, contact_user_id=contact.user_id)
-    what = next((kind for kind in OTHER_KINDS if getattr(message, kind, None)), "other")
-    return OtherIn(sender, what=what)
+    return incoming.sender_of(update.effective_user, update.effective_chat)
 
 
 def tap_event(sender: Sender, update: Update) -> TapIn | None:
-    """A button tap; None for taps without data (games) — there is nothing to do with them."""
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return None
     message_id = query.message.message_id if query.message is not None else None
-    return TapIn(sender, data=query.data, message_id=message_id)
+    return incoming.tap_event(sender, data=query.data, message_id=message_id)
 
 
 def engine_event(update: Update) -> Event | None:
@@ -142,7 +83,7 @@ def engine_event(update: Update) -> Event | None:
     if sender is None or not sender.is_private:
         return None
     if update.message is not None:
-        return message_event(sender, update.message)
+        return incoming.message_event(sender, update.message)
     if update.callback_query is not None:
         return tap_event(sender, update)
     return None

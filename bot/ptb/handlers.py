@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -23,10 +22,12 @@ from telegram.ext import (
 )
 
 from bot.groups import Groups
+from bot.incoming import message_event
 from bot.ptb.api import PtbBotApi
-from bot.ptb.convert import message_event, sender_of, tap_event
+from bot.ptb.convert import sender_of, tap_event
 from bot.renderer import Renderer, acknowledge
 from flows.engine import FrontDesk
+from flows.logsafe import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,8 @@ class Handlers:
             await self.renderer.report_unreachable(change.chat.id)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Where it broke, never what was in it: exception texts can quote personal data."""
-        error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
-        log.error("%s handling update %s\n%s", type(error).__name__, update_id, frames)
+        log_unexpected(log, context.error, "handling update %s", update_id)
 
 
 def register(application: Application, handlers: Handlers) -> None:

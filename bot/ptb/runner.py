@@ -9,7 +9,6 @@ webhook), which journals them before they are confirmed and hands each to
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -26,8 +25,9 @@ from bot.lifecycle import (
     AppLike,
     StartupError,
     quiet_loggers,
-    serve_updates,
+    serve,
     stop_on_signals,
+    webhook_options,
 )
 from bot.ptb.api import PtbBotApi, translated
 from bot.ptb.convert import check, route
@@ -35,8 +35,6 @@ from bot.ptb.handlers import Handlers, register
 from bot.renderer import Renderer, Unreachable
 from bot.transport import AiohttpRequest
 from flows.settings import Settings
-
-log = logging.getLogger(__name__)
 
 RAW_KEPT = 1000
 # How much longer than the long poll itself a getUpdates may take to answer.
@@ -124,35 +122,27 @@ class PtbSource:
 
     async def set_webhook(self, url: str, secret: str) -> None:
         async with translated():
-            await self.application.bot.set_webhook(
-                url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                max_connections=40,
-                drop_pending_updates=False,
-            )
+            await self.application.bot.set_webhook(url, **webhook_options(secret))
 
 
 async def run(
     app: AppLike, *, stop: asyncio.Event | None = None, on_unreachable: Unreachable | None = None
 ) -> None:
-    """Serve until `stop` is set or SIGTERM/SIGINT arrives; then finish in-flight updates.
-
-    `on_unreachable(chat_id)` is called when someone blocks the bot or a send gets a 403.
-    """
+    """The front desk on PTB until `stop` (see `bot.lifecycle.serve`); `on_unreachable(chat_id)`
+    is called when someone blocks the bot or a send gets a 403."""
     quiet_loggers()
-    stop = stop or asyncio.Event()
     application = build_application(app.settings)
     api = PtbBotApi(application.bot)
     renderer = Renderer(api, on_unreachable=on_unreachable)
     register(application, Handlers(app.desk, api, renderer))
-    with stop_on_signals(stop):
-        await initialize(application, app.settings)
-        try:
-            await serve_updates(app, PtbSource(application), renderer, stop)
-        finally:
-            await shut_down(application)
-    log.info("stopped")
+    await serve(
+        app,
+        PtbSource(application),
+        renderer,
+        stop,
+        connect=lambda: initialize(application, app.settings),
+        disconnect=lambda: shut_down(application),
+    )
 
 
 async def initialize(application: Application, settings: Settings) -> None:

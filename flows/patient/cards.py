@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flows.codes import PatientGlobal, RequestOp
 from flows.dates import day
-from flows.engine import FrontDesk
 from flows.lifecycle import State
 from flows.reply import Anchor, Button, Outgoing
+from flows.turn import TurnDesk
 from storage.tables import Request
 
 
-def card_text(desk: FrontDesk, request: Request, lang: str, *, note: str | None = None) -> str:
+def card_text(desk: TurnDesk, request: Request, lang: str, *, note: str | None = None) -> str:
     t = desk.catalog.text
     tz = desk.settings.tz
     lines = [
@@ -28,7 +28,7 @@ def card_text(desk: FrontDesk, request: Request, lang: str, *, note: str | None 
 
 
 def card_buttons(
-    desk: FrontDesk, request: Request, lang: str, chat_id: int
+    desk: TurnDesk, request: Request, lang: str, chat_id: int
 ) -> tuple[tuple[Button, ...], ...]:
     t = desk.catalog.text
     codec = desk.codec
@@ -42,7 +42,7 @@ def card_buttons(
 
 
 def card_update(
-    desk: FrontDesk, request: Request, lang: str, *, note: str | None = None, protect: bool = False
+    desk: TurnDesk, request: Request, lang: str, *, note: str | None = None, protect: bool = False
 ) -> Outgoing | None:
     """The edit of the patient's card after a change, or None when there is no card to edit."""
     if request.status_chat_id is None or request.status_message_id is None:

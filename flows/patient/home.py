@@ -87,7 +87,7 @@ SETTINGS = Flow(
             Choose(
                 key="privacy",
                 options=(
-                    # Issue 8: export and erasure live in flows/privacy.
+                    # Export and erasure are declared with the rest of privacy (flows/privacy).
                     Option("export", "privacy.export", goto="!export_data"),
                     Option("erase", "privacy.erase", goto="@erase"),
                     Option("withdraw", "privacy.withdraw", goto="withdraw"),
@@ -287,7 +287,7 @@ async def privacy_prompt(turn: Turn) -> str:
 
 
 async def withdraw_consent(turn: Turn) -> None:
-    # Issue 8: withdrawal also stops reminders and tells staff, and says what is kept.
+    # Withdrawing consent also stops reminders and tells staff; the text says what is kept.
     text = await privacy.after_withdrawal(turn)
     turn.conversation.flow = None
     turn.conversation.step = None

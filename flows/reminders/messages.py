@@ -24,8 +24,8 @@ from flows.codes import (
     StaffGlobal,
 )
 from flows.dates import day_and_time
-from flows.engine import FrontDesk
 from flows.reply import Button, Outgoing
+from flows.turn import TurnDesk
 from storage.tables import Appointment, Patient, Reminder, Request, Therapy
 
 MAX_SNOOZES = 3
@@ -35,7 +35,7 @@ MAX_SNOOZES = 3
 class Words:
     """Texts and signed buttons for one reader."""
 
-    desk: FrontDesk
+    desk: TurnDesk
     lang: str
     chat_id: int
 
@@ -53,7 +53,7 @@ class Words:
         return moment.astimezone(self.desk.settings.tz).strftime("%H:%M")
 
 
-def for_patient(desk: FrontDesk, patient: Patient) -> Words:
+def for_patient(desk: TurnDesk, patient: Patient) -> Words:
     return Words(desk, patient.language, patient.telegram_id)
 
 
@@ -76,7 +76,7 @@ def days_of_pills(therapy: Therapy) -> float | None:
     return therapy.pills_left / (per_week / 7)
 
 
-def running_low(desk: FrontDesk, therapy: Therapy) -> bool:
+def running_low(desk: TurnDesk, therapy: Therapy) -> bool:
     days = days_of_pills(therapy)
     limit = desk.settings.refill_days
     return days is not None and limit > 0 and days < limit
@@ -102,7 +102,7 @@ def stock_line(words: Words, therapy: Therapy) -> str | None:
     return None
 
 
-def dose(desk: FrontDesk, patient: Patient, therapy: Therapy, reminder: Reminder) -> Outgoing:
+def dose(desk: TurnDesk, patient: Patient, therapy: Therapy, reminder: Reminder) -> Outgoing:
     words = for_patient(desk, patient)
     at = str(reminder.payload.get("time") or words.clock(reminder.due_at))
     # A snoozed dose arrives later than its planned time: say which dose it is, not "it is 08:00".
@@ -128,9 +128,7 @@ def dose(desk: FrontDesk, patient: Patient, therapy: Therapy, reminder: Reminder
     return Outgoing(chat_id=patient.telegram_id, text="\n\n".join(lines), buttons=tuple(rows))
 
 
-def dose_missed(
-    desk: FrontDesk, patient: Patient, therapy: Therapy, reminder: Reminder
-) -> Outgoing:
+def dose_missed(desk: TurnDesk, patient: Patient, therapy: Therapy, reminder: Reminder) -> Outgoing:
     """The dose message, edited once its window is over: no more buttons to tap."""
     words = for_patient(desk, patient)
     at = str(reminder.payload.get("time") or words.clock(reminder.due_at))
@@ -142,7 +140,7 @@ def dose_missed(
 
 
 def caregiver_alert(
-    desk: FrontDesk, lang: str, chat_id: int, patient: Patient, therapy: Therapy, at: str
+    desk: TurnDesk, lang: str, chat_id: int, patient: Patient, therapy: Therapy, at: str
 ) -> Outgoing:
     words = Words(desk, lang, chat_id)
     text = words.t("caregiver.alert", name=short_name(patient), medicine=medicine(therapy), time=at)
@@ -150,7 +148,7 @@ def caregiver_alert(
 
 
 def appointment(
-    desk: FrontDesk, patient: Patient, visit: Appointment, reminder: Reminder
+    desk: TurnDesk, patient: Patient, visit: Appointment, reminder: Reminder
 ) -> Outgoing:
     words = for_patient(desk, patient)
     text = words.t(
@@ -182,7 +180,7 @@ def appointment(
 
 
 def attendance(
-    desk: FrontDesk, chat_id: int, patient: Patient | None, visit: Appointment
+    desk: TurnDesk, chat_id: int, patient: Patient | None, visit: Appointment
 ) -> Outgoing:
     words = Words(desk, desk.settings.default_language, chat_id)
     text = words.t(
@@ -205,7 +203,7 @@ def attendance(
     return Outgoing(chat_id=chat_id, text=text, buttons=rows)
 
 
-def rating(desk: FrontDesk, patient: Patient, request: Request) -> Outgoing:
+def rating(desk: TurnDesk, patient: Patient, request: Request) -> Outgoing:
     words = for_patient(desk, patient)
     text = words.t("rating.ask", number=request.id, kind=words.t(f"kind.{request.kind}"))
     stars = tuple(
@@ -220,7 +218,7 @@ def rating(desk: FrontDesk, patient: Patient, request: Request) -> Outgoing:
     return Outgoing(chat_id=patient.telegram_id, text=text, buttons=(stars,))
 
 
-def checkback(desk: FrontDesk, patient: Patient, reminder: Reminder) -> Outgoing:
+def checkback(desk: TurnDesk, patient: Patient, reminder: Reminder) -> Outgoing:
     words = for_patient(desk, patient)
     question = desk.settings.checkback_text.strip() or words.t("checkback.default")
     text = words.t("checkback.text", question=question)

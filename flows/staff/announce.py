@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from flows.dates import day
-from flows.engine import FrontDesk
 from flows.patient.cards import card_buttons, card_update
 from flows.reply import Outgoing, Reply
+from flows.turn import TurnDesk
 from storage.tables import Patient, Request
 
 # An electronic prescription's number (NRE): "NRE" written out, or the code itself (15 characters,
@@ -16,7 +16,7 @@ NRE = re.compile(r"\bNRE\b|\b\d{4}[A-Z]\d{10}\b", re.IGNORECASE)
 
 
 def announce(
-    desk: FrontDesk,
+    desk: TurnDesk,
     reply: Reply,
     *,
     request: Request,

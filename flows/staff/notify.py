@@ -16,7 +16,7 @@ from flows.calendar import OpeningHours
 from flows.codes import StaffGlobal
 from flows.engine import FrontDesk
 from flows.reply import Button, Outgoing, Reply
-from flows.turn import Turn
+from flows.turn import Turn, TurnDesk
 from storage.tables import OutboundMessage, Staff
 from storage.uow import UnitOfWork
 
@@ -51,7 +51,7 @@ async def notify(
 
 
 def open_buttons(
-    desk: FrontDesk, chat_id: int, numbers: Sequence[object], lang: str
+    desk: TurnDesk, chat_id: int, numbers: Sequence[object], lang: str
 ) -> tuple[tuple[Button, ...], ...]:
     """«Apri» for each request number given (none for a notice about no request)."""
     wanted = list(dict.fromkeys(n for n in numbers if isinstance(n, int)))[:DIGEST_BUTTONS]

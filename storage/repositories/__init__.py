@@ -1,6 +1,10 @@
 """Repositories: one per aggregate, keyword-only, never committing on their own."""
 
-from storage.repositories.conversations import ConversationRepository, UpdateJournal
+from storage.repositories.conversations import (
+    ConversationRepository,
+    ShownMenus,
+    UpdateJournal,
+)
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PatientRepository, SettingRepository, StaffRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -15,6 +19,7 @@ __all__ = [
     "PrivacyRepository",
     "RequestRepository",
     "SettingRepository",
+    "ShownMenus",
     "StaffRepository",
     "StatsRepository",
     "UpdateJournal",

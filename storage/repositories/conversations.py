@@ -4,6 +4,10 @@ These run on every update, so their statements are built and compiled once and r
 SQL in the unit of work's transaction (`storage.prepared`): no statement is constructed, and no
 ORM bookkeeping is done, per turn. A turn's conversation is therefore a detached row that `save`
 writes whole; nothing else keeps it in the session.
+
+For the same reason the id of the menu message each chat shows is kept in memory too
+(`ShownMenus`): a new menu's id rides along with the chat's next turn instead of costing a
+transaction of its own.
 """
 
 from __future__ import annotations
@@ -64,10 +68,45 @@ _SAVE_CONVERSATION = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresq
 _RECORD_UPDATE = {"sqlite": _record(sqlite), "postgresql": _record(postgresql)}
 
 
+class ShownMenus:
+    """The menu message each chat shows, as last read or written, for every unit of work of one
+    database. A menu edited in place keeps its id and costs nothing; a new menu's id waits here
+    (unsaved) until the chat's next turn saves its conversation anyway. Losing it in a crash
+    only weakens double-tap detection for that one menu."""
+
+    def __init__(self) -> None:
+        self._shown: dict[int, int | None] = {}
+        self._unsaved: dict[int, int] = {}
+
+    def shown(self, *, chat_id: int, message_id: int) -> None:
+        """A menu message was just shown in the chat (sent, or edited in place)."""
+        if self._shown.get(chat_id) != message_id:
+            self._shown[chat_id] = message_id
+            self._unsaved[chat_id] = message_id
+
+    def read(self, conversation: Conversation) -> None:
+        """A conversation just loaded: the menu shown since its last save is the one it shows."""
+        unsaved = self._unsaved.get(conversation.chat_id)
+        if unsaved is not None:
+            conversation.menu_message_id = unsaved
+        self._shown[conversation.chat_id] = conversation.menu_message_id
+
+    def written(self, conversation: Conversation) -> None:
+        self._shown[conversation.chat_id] = conversation.menu_message_id
+
+    def committed(self, *, chat_id: int, menu_message_id: int | None) -> None:
+        """A menu id is in the database now: it need no longer wait to be saved."""
+        unsaved = self._unsaved.get(chat_id)
+        if unsaved is not None and unsaved == menu_message_id:
+            del self._unsaved[chat_id]
+
+
 class ConversationRepository:
-    def __init__(self, session: AsyncSession, link: Link) -> None:
+    def __init__(self, session: AsyncSession, link: Link, menus: ShownMenus) -> None:
         self._session = session
         self._link = link
+        self._menus = menus
+        self._saved: dict[int, int | None] = {}
 
     async def get(self, *, chat_id: int) -> Conversation | None:
         ran = await _SELECT_CONVERSATION.run(self._link, {"chat_id": chat_id})
@@ -75,10 +114,27 @@ class ConversationRepository:
             return None
         return Conversation(**dict(zip(_CONVERSATION_COLUMNS, ran.rows[0], strict=True)))
 
+    async def of_turn(self, *, chat_id: int, user_id: int) -> Conversation:
+        """Where the chat stands as a turn begins (new for a first message), with the menu it
+        shows even when that menu's id is not saved yet."""
+        conversation = await self.get(chat_id=chat_id)
+        if conversation is None:
+            conversation = Conversation(chat_id=chat_id, user_id=user_id)
+        self._menus.read(conversation)
+        return conversation
+
     async def save(self, *, conversation: Conversation) -> None:
         conversation.updated_at = utcnow()
         values = {name: getattr(conversation, name) for name in _CONVERSATION_COLUMNS}
         await _SAVE_CONVERSATION[await self._link.dialect()].run(self._link, values)
+        self._menus.written(conversation)
+        self._saved[conversation.chat_id] = conversation.menu_message_id
+
+    def committed(self) -> None:
+        """The unit of work committed: the menu ids it saved need no longer wait in memory."""
+        for chat_id, menu_message_id in self._saved.items():
+            self._menus.committed(chat_id=chat_id, menu_message_id=menu_message_id)
+        self._saved.clear()
 
 
 class UpdateJournal:
