@@ -22,6 +22,13 @@ from storage.repositories import (
     UpdateJournal,
 )
 
+# Reminders and the scheduler's repositories.
+from storage.repositories.appointments import AppointmentRepository
+from storage.repositories.caregivers import CaregiverRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.reminders import ReminderRepository
+from storage.repositories.therapies import TherapyRepository
+
 
 class WriterGate:
     """One unit of work at a time against SQLite, queued in the event loop.
@@ -84,6 +91,12 @@ class UnitOfWork:
     conversations: ConversationRepository
     updates: UpdateJournal
     settings: SettingRepository
+    # Reminders and the scheduler: what is planned and due, the outbox, the rows they use.
+    reminders: ReminderRepository
+    outbox: OutboxRepository
+    therapies: TherapyRepository
+    appointments: AppointmentRepository
+    caregivers: CaregiverRepository
 
     def __init__(
         self,
@@ -107,6 +120,12 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session, self.link)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
+        # Reminders and the scheduler: what is planned and due, the outbox, the rows they use.
+        self.reminders = ReminderRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.therapies = TherapyRepository(self.session)
+        self.appointments = AppointmentRepository(self.session)
+        self.caregivers = CaregiverRepository(self.session)
         return self
 
     async def __aexit__(

@@ -117,12 +117,10 @@ async def run(
     renderer = Renderer(api, on_unreachable=on_unreachable)
     dispatcher = Dispatcher()
     dispatcher.include_router(router(Handlers(app.desk, api, renderer)))
-    try:
+    async with bot:  # closes the Bot's HTTP session on the way out, however it ends
         with stop_on_signals(stop):
             await initialize(bot, app.settings)
             await serve_updates(app, AiogramSource(bot, dispatcher), renderer, stop)
-    finally:
-        await bot.session.close()
     log.info("stopped")
 
 

@@ -26,7 +26,7 @@ class PatientDeskWithReminders:
         self.redisplay_after_error = getattr(inner, "redisplay_after_error", True)
 
     async def on_command(self, turn: Turn, command: CommandIn) -> None:
-        mark_reachable(turn.uow, turn.patient)
+        await mark_reachable(turn.uow, turn.patient)
         prefix = caregivers.PAYLOAD_PREFIX
         if command.name == "start" and command.args.startswith(prefix):
             turn.tapped_message_id = None
@@ -57,7 +57,7 @@ class PatientDeskWithReminders:
     async def _as_patient(
         self, turn: Turn, handler: Callable[[Turn, A], Awaitable[None]], arg: A
     ) -> None:
-        mark_reachable(turn.uow, turn.patient)
+        await mark_reachable(turn.uow, turn.patient)
         patient = await acting.begin(turn)
         before = acting.consent_of(patient) if patient is not None else ()
         await handler(turn, arg)

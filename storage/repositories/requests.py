@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Attachment, Request, RequestEvent
+from storage.tables import Attachment, Rating, Request, RequestEvent
 from storage.tables.requests import OPEN_SQL, OPEN_STATES
 
 
@@ -68,10 +68,16 @@ class RequestRepository:
         )
         return (await self._session.exec(query)).all()
 
-    async def for_patient(self, *, patient_id: int, limit: int = 20) -> Sequence[Request]:
+    async def for_patient(
+        self, *, patient_id: int, kind: str | None = None, limit: int = 20
+    ) -> Sequence[Request]:
+        """The patient's latest requests (of one kind, when given), newest first."""
+        conditions: list[Any] = [Request.patient_id == patient_id]
+        if kind is not None:
+            conditions.append(Request.kind == kind)
         query = (
             select(Request)
-            .where(Request.patient_id == patient_id)
+            .where(*conditions)
             .order_by(col(Request.created_at).desc(), col(Request.id).desc())
             .limit(limit)
         )
@@ -169,3 +175,25 @@ class RequestRepository:
             Request.patient_id == patient_id, col(Request.created_at) >= since
         )
         return (await self._session.exec(query)).one()
+
+    # What reminders and follow-ups ask of requests: the batch a release refers to, ratings.
+
+    async def by_ids(self, *, ids: Iterable[int | None]) -> dict[int, Request]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        query = select(Request).where(col(Request.id).in_(wanted))
+        return {r.id: r for r in (await self._session.exec(query)).all() if r.id is not None}
+
+    async def rating_of(self, *, request_id: int) -> Rating | None:
+        """The patient's rating of a closed request (one per request)."""
+        query = select(Rating).where(Rating.request_id == request_id)
+        return (await self._session.exec(query)).first()
+
+    async def is_rated(self, *, request_id: int | None) -> bool:
+        query = select(Rating.id).where(Rating.request_id == request_id)
+        return (await self._session.exec(query)).first() is not None
+
+    async def add_rating(self, *, rating: Rating) -> None:
+        """Written with the unit of work's next flush or commit."""
+        self._session.add(rating)
