@@ -23,7 +23,6 @@ from flows.reply import Anchor, Delivered
 from scheduler import settle
 from scheduler.limiter import RateLimiter
 from scheduler.port import OutboundPort, Outcome, SendResult
-from storage.repositories.outbox import OutboxRepository
 from storage.tables import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -110,14 +109,14 @@ class Dispatcher:
     async def unclaim(self) -> int:
         """Hand back rows claimed but never tried (after a stop)."""
         async with self.desk.database.uow() as uow:
-            count = await OutboxRepository(uow.session).unclaim(worker=self.worker)
+            count = await uow.outbox.unclaim(worker=self.worker)
             await uow.commit()
         return count
 
     async def _claim(self, limit: int) -> list[Claimed]:
         now = self.desk.clock.now()
         async with self.desk.database.uow() as uow:
-            rows = await OutboxRepository(uow.session).claim(
+            rows = await uow.outbox.claim(
                 now=now,
                 worker=self.worker,
                 lease=LEASE,

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from storage.advisory import SessionLock
 from storage.engine import is_sqlite
 from storage.uow import Database
 
@@ -25,52 +23,39 @@ class Leadership:
     def __init__(self, database: Database, *, key: int = LOCK_KEY) -> None:
         self.database = database
         self.key = key
-        self._connection: AsyncConnection | None = None
+        self._lock = SessionLock(database.engine, key=key)
 
     @property
     def held(self) -> bool:
-        return is_sqlite(self.database.url) or self._connection is not None
+        return is_sqlite(self.database.url) or self._lock.held
 
     async def hold(self) -> bool:
         """True while this worker leads: keeps the lock, or tries to take it."""
         if is_sqlite(self.database.url):
             return True
-        if self._connection is not None:
+        if self._lock.held:
             try:
-                await self._connection.execute(text("SELECT 1"))
+                await self._lock.check()
                 return True
             except Exception as exc:  # the connection is gone, and the lock with it
                 log.warning("scheduler lead lost: %s", type(exc).__name__)
                 await self._close()
-        connection = await self.database.engine.connect()
-        try:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            query = text("SELECT pg_try_advisory_lock(:key)")
-            taken = bool((await connection.execute(query, {"key": self.key})).scalar())
-        except Exception:
-            await connection.close()
-            raise
-        if not taken:
-            await connection.close()
+        if not await self._lock.try_take():
             return False
-        self._connection = connection
         log.info("this worker now runs the scheduler")
         return True
 
     async def release(self) -> None:
-        if self._connection is None:
+        if not self._lock.held:
             return
         try:
-            unlock = text("SELECT pg_advisory_unlock(:key)")
-            await self._connection.execute(unlock, {"key": self.key})
+            await self._lock.unlock()
         except Exception as exc:
             log.warning("scheduler lead not released cleanly: %s", type(exc).__name__)
         await self._close()
 
     async def _close(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception as exc:
-                log.info("lead connection closed with %s", type(exc).__name__)
+        try:
+            await self._lock.close()
+        except Exception as exc:
+            log.info("lead connection closed with %s", type(exc).__name__)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from flows.engine import FrontDesk
 from flows.reminders.plans import appointment_reminders, reminder_row, therapy_doses
-from storage.repositories.reminders import ReminderRepository
 
 HORIZON = timedelta(days=1)  # plan today and tomorrow
 BATCH = 500
@@ -27,7 +26,7 @@ async def plan_therapies(desk: FrontDesk, now: datetime) -> int:
     planned = 0
     while time.monotonic() - started < BUDGET_SECONDS:
         async with desk.database.uow() as uow:
-            repo = ReminderRepository(uow.session)
+            repo = uow.reminders
             therapies = await repo.therapies_to_plan(until=until, limit=BATCH)
             if not therapies:
                 break
@@ -35,7 +34,7 @@ async def plan_therapies(desk: FrontDesk, now: datetime) -> int:
             for therapy in therapies:
                 rows.extend(therapy_doses(therapy, now=now, until=until, settings=desk.settings))
                 therapy.planned_until = until
-                uow.session.add(therapy)
+            await uow.therapies.save_all(therapies=therapies)
             for start in range(0, len(rows), BATCH):
                 planned += await repo.plan(rows=rows[start : start + BATCH])
             await uow.commit()
@@ -44,7 +43,7 @@ async def plan_therapies(desk: FrontDesk, now: datetime) -> int:
 
 async def plan_appointments(desk: FrontDesk, now: datetime) -> int:
     async with desk.database.uow() as uow:
-        repo = ReminderRepository(uow.session)
+        repo = uow.reminders
         rows = []
         # A day back: the prompt after the slot is still worth planning if the bot was down.
         for visit in await repo.unplanned_appointments(after=now - timedelta(days=1)):
@@ -59,7 +58,7 @@ async def plan_ratings(desk: FrontDesk, now: datetime) -> int:
         return 0
     delay = timedelta(minutes=desk.settings.rating_delay_minutes)
     async with desk.database.uow() as uow:
-        repo = ReminderRepository(uow.session)
+        repo = uow.reminders
         rows = [
             reminder_row(
                 "rating",

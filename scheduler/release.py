@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
-
 from flows.engine import FrontDesk
 from flows.reminders import messages, outbox
 from flows.reminders.reach import can_receive
 from flows.reminders.times import quiet_ends
 from flows.reply import Outgoing
-from storage.repositories.reminders import CANCELLED, MISSED, QUEUED, ReminderRepository
-from storage.tables import Appointment, Patient, Rating, Reminder, Request, Therapy
+from storage.repositories.reminders import CANCELLED, MISSED, QUEUED
+from storage.tables import Appointment, Patient, Reminder, Request, Therapy
 from storage.uow import UnitOfWork
 
 BATCH = 500
@@ -37,25 +35,13 @@ class Batch:
         self.requests: dict[int, Request] = {}
 
     async def load(self, due: list[Reminder]) -> None:
-        session = self.uow.session
-        self.patients = await self.uow.patients.by_ids(
+        uow = self.uow
+        self.patients = await uow.patients.by_ids(
             ids=[r.patient_id for r in due if r.patient_id is not None]
         )
-        therapies = {r.therapy_id for r in due} - {None}
-        for therapy in (
-            await session.exec(select(Therapy).where(col(Therapy.id).in_(therapies)))
-        ).all():
-            self.therapies[therapy.id or 0] = therapy
-        visits = {r.appointment_id for r in due} - {None}
-        for visit in (
-            await session.exec(select(Appointment).where(col(Appointment.id).in_(visits)))
-        ).all():
-            self.visits[visit.id or 0] = visit
-        requests = {r.request_id for r in due} - {None}
-        for request in (
-            await session.exec(select(Request).where(col(Request.id).in_(requests)))
-        ).all():
-            self.requests[request.id or 0] = request
+        self.therapies = await uow.therapies.by_ids(ids=[r.therapy_id for r in due])
+        self.visits = await uow.appointments.by_ids(ids=[r.appointment_id for r in due])
+        self.requests = await uow.requests.by_ids(ids=[r.request_id for r in due])
 
 
 async def release(desk: FrontDesk, now: datetime) -> int:
@@ -63,7 +49,7 @@ async def release(desk: FrontDesk, now: datetime) -> int:
     queued = 0
     while True:
         async with desk.database.uow() as uow:
-            repo = ReminderRepository(uow.session)
+            repo = uow.reminders
             due = list(await repo.due(now=now, limit=BATCH))
             if not due:
                 return queued
@@ -166,8 +152,7 @@ async def _rating(
     desk: FrontDesk, batch: Batch, reminder: Reminder, patient: Patient, now: datetime
 ) -> list[dict[str, Any]]:
     request = batch.requests.get(reminder.request_id or 0)
-    query = select(Rating.id).where(Rating.request_id == reminder.request_id)
-    rated = (await batch.uow.session.exec(query)).first() is not None
+    rated = await batch.uow.requests.is_rated(request_id=reminder.request_id)
     if request is None or request.state != "closed" or rated:
         reminder.status = CANCELLED
         return []

@@ -33,8 +33,6 @@ from scheduler.planner import plan
 from scheduler.port import OutboundPort
 from scheduler.release import release
 from scheduler.sweep import close_windows, recover
-from storage.repositories.outbox import OutboxRepository
-from storage.repositories.reminders import ReminderRepository
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +114,7 @@ class ReminderScheduler:
         moment may then show its card twice (docs/delivery.md)."""
         now = self.desk.clock.now()
         async with self.desk.database.uow() as uow:
-            released = await OutboxRepository(uow.session).release_held(
-                now=now, kind=CONFIRMATION, created_before=now
-            )
+            released = await uow.outbox.release_held(now=now, kind=CONFIRMATION, created_before=now)
             await uow.commit()
         if released:
             log.info("%d request confirmations left unsent by a previous run: sending", released)
@@ -169,9 +165,7 @@ class ReminderScheduler:
             return False
         now = self.desk.clock.now()
         async with self.desk.database.uow() as uow:
-            due = await OutboxRepository(uow.session).next_due(
-                night=in_quiet_hours(now, self.desk.settings)
-            )
+            due = await uow.outbox.next_due(night=in_quiet_hours(now, self.desk.settings))
         return due is None or due > now
 
     async def on_unreachable(self, chat_id: int) -> None:
@@ -246,11 +240,11 @@ class ReminderScheduler:
         now = self.desk.clock.now()
         night = in_quiet_hours(now, self.desk.settings)
         async with self.desk.database.uow() as uow:
-            reminders = ReminderRepository(uow.session)
+            reminders = uow.reminders
             found = [
                 await reminders.next_due(),
                 await reminders.next_window_end(),
-                await OutboxRepository(uow.session).next_due(night=night),
+                await uow.outbox.next_due(night=night),
             ]
         if night:
             found.append(quiet_ends(now, self.desk.settings))

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from flows.engine import FrontDesk
 from flows.reminders.reach import mark_unreachable
 from scheduler.port import Outcome, SendResult
-from storage.repositories.outbox import CLAIMED, PENDING, SENDING, SENT, OutboxRepository
-from storage.repositories.reminders import CANCELLED, MISSED, QUEUED, ReminderRepository
+from storage.repositories.outbox import CLAIMED, PENDING, SENDING, SENT
+from storage.repositories.reminders import CANCELLED, MISSED, QUEUED
 from storage.tables import OutboundMessage, Reminder
 from storage.uow import UnitOfWork
 
@@ -53,7 +53,7 @@ async def start_sending(desk: FrontDesk, row_id: int, worker: str) -> bool:
     """Mark the row `sending` just before the call; False if it must not go any more (the claim
     was lost, or the reminder behind it was cancelled meanwhile)."""
     async with desk.database.uow() as uow:
-        outbox = OutboxRepository(uow.session)
+        outbox = uow.outbox
         row = await outbox.get(row_id=row_id)
         if row is None or row.status != CLAIMED or row.claimed_by != worker:
             return False
@@ -70,7 +70,7 @@ async def start_sending(desk: FrontDesk, row_id: int, worker: str) -> bool:
 
 async def record(desk: FrontDesk, row_id: int, result: SendResult, now: datetime) -> None:
     async with desk.database.uow() as uow:
-        outbox = OutboxRepository(uow.session)
+        outbox = uow.outbox
         row = await outbox.get(row_id=row_id)
         if row is None or row.status != SENDING:
             return
@@ -91,14 +91,14 @@ async def record(desk: FrontDesk, row_id: int, result: SendResult, now: datetime
             log.warning("outbox row %s failed: %s", row.id, result.description[:100])
         await outbox.save(row=row)
         if reminder is not None:
-            await ReminderRepository(uow.session).save(reminder=reminder)
+            await uow.reminders.save(reminder=reminder)
         await uow.commit()
 
 
 async def expire(desk: FrontDesk, row_id: int, now: datetime) -> None:
     """Too late to be worth sending (a dose past its grace window, an appointment begun)."""
     async with desk.database.uow() as uow:
-        row = await OutboxRepository(uow.session).get(row_id=row_id)
+        row = await uow.outbox.get(row_id=row_id)
         if row is None or row.status != CLAIMED:
             return
         reminder = await _reminder(uow, row)
@@ -106,26 +106,26 @@ async def expire(desk: FrontDesk, row_id: int, now: datetime) -> None:
         if reminder is not None and reminder.status == QUEUED:
             reminder.status = MISSED
             reminder.payload = {**reminder.payload, "missed": "late"}
-            uow.session.add(reminder)
-        uow.session.add(row)
+            await uow.reminders.save(reminder=reminder)
+        await uow.outbox.save(row=row)
         await uow.commit()
 
 
 async def defer(desk: FrontDesk, row_id: int, until: datetime) -> None:
     """Quiet hours began while it waited: it goes in the morning."""
     async with desk.database.uow() as uow:
-        row = await OutboxRepository(uow.session).get(row_id=row_id)
+        row = await uow.outbox.get(row_id=row_id)
         if row is None or row.status != CLAIMED:
             return
         row.status, row.not_before, row.claimed_by, row.claimed_until = PENDING, until, None, None
-        uow.session.add(row)
+        await uow.outbox.save(row=row)
         await uow.commit()
 
 
 async def _reminder(uow: UnitOfWork, row: OutboundMessage) -> Reminder | None:
     if row.reminder_id is None:
         return None
-    return await ReminderRepository(uow.session).get(reminder_id=row.reminder_id)
+    return await uow.reminders.get(reminder_id=row.reminder_id)
 
 
 def _close(row: OutboundMessage, status: str) -> None:

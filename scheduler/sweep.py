@@ -15,9 +15,9 @@ from typing import Any
 from flows.engine import FrontDesk
 from flows.reminders import messages, outbox
 from flows.reminders.reach import can_receive
-from storage.repositories.outbox import CLAIMED, PENDING, UNCERTAIN, OutboxRepository
-from storage.repositories.reminders import MISSED, QUEUED, ReminderRepository
-from storage.tables import Patient, Reminder, Therapy
+from storage.repositories.outbox import CLAIMED, PENDING, UNCERTAIN
+from storage.repositories.reminders import MISSED, QUEUED
+from storage.tables import Reminder
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,13 @@ async def close_windows(desk: FrontDesk, now: datetime) -> int:
     missed = 0
     while True:
         async with desk.database.uow() as uow:
-            late = list(await ReminderRepository(uow.session).unanswered(now=now, limit=BATCH))
+            late = list(await uow.reminders.unanswered(now=now, limit=BATCH))
             rows: list[dict[str, Any]] = []
             for reminder in late:
                 reminder.status = MISSED
-                uow.session.add(reminder)
                 if reminder.kind == "therapy_dose":
                     rows += await _missed_dose(desk, uow, reminder, now)
+            await uow.reminders.save_all(reminders=late)
             await outbox.enqueue(uow, rows)
             await uow.commit()
         missed += len(late)
@@ -47,8 +47,8 @@ async def close_windows(desk: FrontDesk, now: datetime) -> int:
 async def _missed_dose(
     desk: FrontDesk, uow: UnitOfWork, reminder: Reminder, now: datetime
 ) -> list[dict[str, Any]]:
-    patient = await uow.session.get(Patient, reminder.patient_id or 0)
-    therapy = await uow.session.get(Therapy, reminder.therapy_id or 0)
+    patient = await uow.patients.get(patient_id=reminder.patient_id or 0)
+    therapy = await uow.therapies.get(therapy_id=reminder.therapy_id or 0)
     if patient is None or therapy is None:
         return []
     rows = []
@@ -65,9 +65,7 @@ async def _missed_dose(
             )
         )
     at = str(reminder.payload.get("time") or "")
-    for caregiver in await ReminderRepository(uow.session).caregivers_of(
-        patient_id=patient.id or 0
-    ):
+    for caregiver in await uow.caregivers.active_of(patient_id=patient.id or 0):
         if caregiver.caregiver_chat_id is None:
             continue
         alert = messages.caregiver_alert(
@@ -89,8 +87,7 @@ async def recover(desk: FrontDesk, now: datetime, worker: str, *, leading: bool 
     """Take back what another dispatcher claimed and never finished; how many rows. While this
     worker leads, any other worker's claim is a dead one's (see `scheduler.leader`)."""
     async with desk.database.uow() as uow:
-        outbox = OutboxRepository(uow.session)
-        rows = await outbox.abandoned(now=now, worker=worker, leading=leading)
+        rows = await uow.outbox.abandoned(now=now, worker=worker, leading=leading)
         for row in rows:
             if row.status == CLAIMED:
                 row.status, row.claimed_by, row.claimed_until = PENDING, None, None
@@ -98,7 +95,7 @@ async def recover(desk: FrontDesk, now: datetime, worker: str, *, leading: bool 
                 await _uncertain(uow, row.reminder_id, now, desk)
                 row.status, row.payload, row.claimed_until = UNCERTAIN, {}, None
                 log.warning("outbox row %s was being sent when its worker died", row.id)
-            uow.session.add(row)
+        await uow.outbox.save_all(rows=rows)
         await uow.commit()
     return len(rows)
 
@@ -109,7 +106,7 @@ async def _uncertain(
     """It may have arrived: the reminder is treated as sent, its window open from now."""
     if reminder_id is None:
         return
-    reminder = await ReminderRepository(uow.session).get(reminder_id=reminder_id)
+    reminder = await uow.reminders.get(reminder_id=reminder_id)
     if reminder is None or reminder.status != QUEUED:
         return
     from scheduler.settle import answer_window
@@ -117,4 +114,4 @@ async def _uncertain(
     reminder.status = "sent"
     reminder.window_ends_at = answer_window(reminder, now, desk)
     reminder.payload = {**reminder.payload, "uncertain": True}
-    uow.session.add(reminder)
+    await uow.reminders.save(reminder=reminder)

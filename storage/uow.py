@@ -22,11 +22,15 @@ from storage.repositories import (
     StaffRepository,
     UpdateJournal,
 )
+from storage.repositories.appointments import AppointmentRepository
+from storage.repositories.caregivers import CaregiverRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.programmes import ProgrammeRepository
+from storage.repositories.reminders import ReminderRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.tags import TagRepository
+from storage.repositories.therapies import TherapyRepository
 from storage.repositories.visits import VisitRepository
 
 
@@ -99,6 +103,11 @@ class UnitOfWork:
     # Follow-up programmes.
     programmes: ProgrammeRepository
     tags: TagRepository
+    # Reminders and the scheduler: what is planned and due, the outbox, the rows they use.
+    reminders: ReminderRepository
+    therapies: TherapyRepository
+    appointments: AppointmentRepository
+    caregivers: CaregiverRepository
 
     def __init__(
         self,
@@ -132,6 +141,11 @@ class UnitOfWork:
         # Follow-up programmes.
         self.programmes = ProgrammeRepository(self.session)
         self.tags = TagRepository(self.session)
+        # Reminders and the scheduler: what is planned and due, the outbox, the rows they use.
+        self.reminders = ReminderRepository(self.session)
+        self.therapies = TherapyRepository(self.session)
+        self.appointments = AppointmentRepository(self.session)
+        self.caregivers = CaregiverRepository(self.session)
         return self
 
     async def __aexit__(

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from flows.clock import ShiftedClock
 from scheduler.service import ReminderScheduler
-from storage.repositories.reminders import ReminderRepository
 
 # The planner looks a day ahead: stopping at least this often lets it plan what comes next.
 LONGEST_STEP = timedelta(hours=6)
@@ -41,7 +40,7 @@ async def next_reminder(scheduler: ReminderScheduler) -> datetime | None:
     is planned)."""
     await scheduler.catch_up()
     async with scheduler.desk.database.uow() as uow:
-        return await ReminderRepository(uow.session).next_due()
+        return await uow.reminders.next_due()
 
 
 async def to_next_reminder(clock: ShiftedClock, scheduler: ReminderScheduler) -> datetime | None:

@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.bootstrap import App, bootstrap
 from bot.emulator import Emulator, EmulatorClient, EmulatorUser
 from bot.emulator.runner import DEFAULT_TOKEN
@@ -27,7 +25,6 @@ from flows.clock import shifted_clock_from_environment
 from flows.settings import Settings, normalise_database_url
 from flows.stats import CLOCK_SHIFT_SETTING
 from scheduler.service import ReminderScheduler
-from storage.tables import Patient
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +182,10 @@ class Sandbox:
         async with app.database.uow() as uow:
             await uow.staff.upsert(telegram_id=DOCTOR_ID, name=DOCTOR_NAME, role="doctor")
             await uow.commit()
-            known = select(Patient.telegram_id).where(
-                col(Patient.telegram_id).between(FIRST_PATIENT_ID, LAST_PATIENT_ID)
+            known = await uow.patients.telegram_ids_between(
+                first=FIRST_PATIENT_ID, last=LAST_PATIENT_ID
             )
-            ids = sorted({int(i) for i in (await uow.session.exec(known)).all() if i})
+            ids = sorted({int(i) for i in known if i})
         lang = app.settings.default_language
         tg = self._driver()
         await tg.create_user(user_id=DOCTOR_ID, first_name=DOCTOR_NAME, language_code=lang)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlmodel import select
-
 from flows import runner
 from flows.codes import CAREGIVER_ACT
 from flows.errors import DomainError, NotFound
@@ -18,7 +16,6 @@ from flows.reminders.common import parse
 from flows.reminders.messages import short_name
 from flows.reminders.reach import can_receive
 from flows.turn import Turn
-from storage.repositories.people import ACTING_LINK
 from storage.tables import Caregiver, Patient
 
 OFF_LIMITS = ("settings", "erase")
@@ -27,8 +24,7 @@ OFF_LIMITS = ("settings", "erase")
 async def acting_link(turn: Turn) -> Caregiver | None:
     if not turn.maybe_acting:
         return None
-    params = {"telegram_id": turn.sender.user_id}
-    return (await turn.uow.session.exec(ACTING_LINK, params=params)).first()
+    return await turn.uow.caregivers.acting_link(telegram_id=turn.sender.user_id)
 
 
 async def begin(turn: Turn) -> Patient | None:
@@ -39,7 +35,7 @@ async def begin(turn: Turn) -> Patient | None:
     patient = await turn.uow.patients.get(patient_id=link.patient_id)
     if not can_receive(patient):
         link.acting = False
-        turn.uow.session.add(link)
+        await turn.uow.caregivers.save(link=link)
         return None
     turn.patient = patient
     return patient
@@ -51,7 +47,7 @@ async def stop(turn: Turn) -> bool:
     if link is None:
         return False
     link.acting = False
-    turn.uow.session.add(link)
+    await turn.uow.caregivers.save(link=link)
     turn.say(turn.t("caregiver.acting.stopped"))
     return True
 
@@ -81,16 +77,15 @@ def label(turn: Turn, patient: Patient) -> None:
 async def on_button(turn: Turn, args: list[str]) -> None:
     """`PatientGlobal.CAREGIVER`: the caregiver starts acting for the patient."""
     parsed = parse(args, (CAREGIVER_ACT,))
-    link = await turn.uow.session.get(Caregiver, parsed[0]) if parsed else None
+    link = await turn.uow.caregivers.get(caregiver_id=parsed[0]) if parsed else None
     if link is None or link.caregiver_user_id != turn.sender.user_id or link.status != "active":
         raise NotFound("caregiver.invalid")
     patient = await turn.uow.patients.get(patient_id=link.patient_id)
     if patient is None or not can_receive(patient):
         raise NotFound("caregiver.invalid")
-    others = select(Caregiver).where(Caregiver.caregiver_user_id == turn.sender.user_id)
-    for other in (await turn.uow.session.exec(others)).all():
+    for other in await turn.uow.caregivers.links_of_caregiver(telegram_id=turn.sender.user_id):
         other.acting = other.id == link.id
-        turn.uow.session.add(other)
+        await turn.uow.caregivers.save(link=other)
     turn.maybe_acting = True
     turn.patient = patient
     await runner.go_home(turn, notice=turn.t("caregiver.acting.started", name=short_name(patient)))

@@ -27,7 +27,7 @@ from flows.reminders.times import in_quiet_hours
 from flows.reply import Outgoing
 from flows.staff.actions import staff_of
 from flows.turn import Turn
-from storage.repositories.reminders import ANSWERED, ReminderRepository
+from storage.repositories.reminders import ANSWERED
 from storage.tables import Appointment, Patient, Reminder, RequestEvent
 
 
@@ -39,7 +39,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         return
     number, op = parsed
     reminder = await own_reminder(turn, number, "appointment")
-    visit = await turn.uow.session.get(Appointment, reminder.appointment_id or 0)
+    visit = await turn.uow.appointments.get(appointment_id=reminder.appointment_id or 0)
     if visit is None:
         raise NotFound("reminder.not_found")
     words = messages.for_patient(turn.desk, _patient(turn))
@@ -53,7 +53,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         answer_on_tapped(turn, original.text, original.buttons)
         return
     if op == AppointmentOp.CONFIRM:
-        _answer(turn, reminder, "confirmed")
+        await _answer(turn, reminder, "confirmed")
         answer_on_tapped(turn, turn.t("appointment.confirmed", when=when))
         return
     deadline = visit.starts_at - timedelta(minutes=turn.desk.settings.cancel_notice_minutes)
@@ -87,20 +87,20 @@ def _patient(turn: Turn) -> Patient:
     return turn.patient
 
 
-def _answer(turn: Turn, reminder: Reminder, what: str) -> None:
+async def _answer(turn: Turn, reminder: Reminder, what: str) -> None:
     reminder.status = ANSWERED
     reminder.answer = what
     reminder.answered_at = turn.now
-    turn.uow.session.add(reminder)
+    await turn.uow.reminders.save(reminder=reminder)
 
 
 async def cancel(turn: Turn, reminder: Reminder, visit: Appointment) -> None:
-    _answer(turn, reminder, "cancelled")
+    await _answer(turn, reminder, "cancelled")
     visit.status = "cancelled"
     visit.cancelled_at = turn.now
-    turn.uow.session.add(visit)
+    await turn.uow.appointments.save(appointment=visit)
     assert visit.id is not None
-    await ReminderRepository(turn.uow.session).cancel_scheduled(appointment_id=visit.id)
+    await turn.uow.reminders.cancel_scheduled(appointment_id=visit.id)
     if visit.request_id is not None:
         await turn.uow.requests.add_event(
             event=RequestEvent(
@@ -148,7 +148,7 @@ async def on_attendance(turn: Turn, args: list[str]) -> None:
         turn.say(turn.t("menu.expired"))
         return
     number, op = parsed
-    visit = await turn.uow.session.get(Appointment, number, with_for_update=True)
+    visit = await turn.uow.appointments.get(appointment_id=number, for_update=True)
     if visit is None:
         raise NotFound("visit.not_found")
     patient = await turn.uow.patients.get(patient_id=visit.patient_id)
@@ -161,7 +161,7 @@ async def on_attendance(turn: Turn, args: list[str]) -> None:
         return
     visit.status = "attended" if op == AttendanceOp.ATTENDED else "no_show"
     visit.marked_at, visit.marked_by = turn.now, staff.id
-    turn.uow.session.add(visit)
+    await turn.uow.appointments.save(appointment=visit)
     if visit.request_id is not None:
         await turn.uow.requests.add_event(
             event=RequestEvent(
@@ -174,7 +174,7 @@ async def on_attendance(turn: Turn, args: list[str]) -> None:
         )
     if visit.status == "attended":
         rows = checkbacks(visit, now=turn.now, settings=turn.desk.settings)
-        await ReminderRepository(turn.uow.session).plan(rows=rows)
+        await turn.uow.reminders.plan(rows=rows)
     status = turn.t(f"visit.status.{visit.status}")
     text = turn.t("attendance.marked", name=name, when=when, status=status, who=staff.name)
     turn.reply.add(Outgoing(chat_id=turn.chat_id, text=text, edit_message_id=tapped(turn)))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlmodel import col, select
-
 from flows import runner
 from flows.codes import CAREGIVER_ACT, PatientGlobal
 from flows.declarations import Choose, Flow, Option, Step
@@ -48,12 +46,8 @@ CAREGIVER = Flow(
 async def links(turn: Turn, *statuses: str) -> list[Caregiver]:
     patient = turn.patient
     assert patient is not None
-    query = (
-        select(Caregiver)
-        .where(Caregiver.patient_id == patient.id, col(Caregiver.status).in_(statuses))
-        .order_by(col(Caregiver.id))
-    )
-    return list((await turn.uow.session.exec(query)).all())
+    assert patient.id is not None
+    return await turn.uow.caregivers.of_patient(patient_id=patient.id, statuses=statuses)
 
 
 async def caregiver_prompt(turn: Turn) -> str:
@@ -96,8 +90,7 @@ async def invite(turn: Turn) -> None:
             created_at=turn.now,
             expires_at=turn.now + timedelta(days=INVITE_DAYS),
         )
-        turn.uow.session.add(pending)
-        await turn.uow.session.flush()
+        await turn.uow.caregivers.add(link=pending)
     await runner.start_flow(turn, CAREGIVER.id, notice=invite_text(turn, pending.token))
 
 
@@ -112,7 +105,7 @@ async def remove(turn: Turn) -> None:
             )
             turn.reply.add(Outgoing(chat_id=link.caregiver_chat_id, text=text))
         link.status, link.acting, link.revoked_at = "revoked", False, turn.now
-        turn.uow.session.add(link)
+        await turn.uow.caregivers.save(link=link)
         removed += 1
     key = "caregiver.removed" if removed else "caregiver.none"
     await runner.start_flow(turn, CAREGIVER.id, notice=turn.t(key))
@@ -120,8 +113,7 @@ async def remove(turn: Turn) -> None:
 
 async def accept(turn: Turn, token: str) -> None:
     """`/start cg_<token>` from the family member's own chat."""
-    query = select(Caregiver).where(Caregiver.token == token).with_for_update()
-    link = (await turn.uow.session.exec(query)).first()
+    link = await turn.uow.caregivers.invitation(token=token)
     patient = await turn.uow.patients.get(patient_id=link.patient_id) if link else None
     if (
         link is None
@@ -139,7 +131,7 @@ async def accept(turn: Turn, token: str) -> None:
     link.caregiver_chat_id = turn.chat_id
     link.name = (turn.sender.first_name or "").strip()[:60] or None
     link.status, link.accepted_at = "active", turn.now
-    turn.uow.session.add(link)
+    await turn.uow.caregivers.save(link=link)
     name = short_name(patient)
     act = turn.action_button(
         turn.t("caregiver.act", name=name), PatientGlobal.CAREGIVER(link.id, CAREGIVER_ACT)

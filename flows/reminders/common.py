@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlmodel import select
-
 from flows.codes import PatientGlobal
 from flows.errors import NotFound
 from flows.events import TapIn
 from flows.reply import Button, Outgoing
 from flows.turn import Turn
-from storage.repositories.reminders import ReminderRepository
 from storage.tables import Reminder, Therapy
 
 
@@ -48,9 +45,7 @@ def home_button(turn: Turn) -> Button:
 
 async def own_reminder(turn: Turn, reminder_id: int, kind: str) -> Reminder:
     """The patient's own reminder of this kind; anyone else's is simply not found."""
-    reminder = await ReminderRepository(turn.uow.session).get(
-        reminder_id=reminder_id, for_update=True
-    )
+    reminder = await turn.uow.reminders.get(reminder_id=reminder_id, for_update=True)
     patient = turn.patient
     if reminder is None or patient is None or reminder.patient_id != patient.id:
         raise NotFound("reminder.not_found")
@@ -60,8 +55,7 @@ async def own_reminder(turn: Turn, reminder_id: int, kind: str) -> Reminder:
 
 
 async def own_therapy(turn: Turn, therapy_id: int) -> Therapy:
-    query = select(Therapy).where(Therapy.id == therapy_id).with_for_update()
-    therapy = (await turn.uow.session.exec(query)).first()
+    therapy = await turn.uow.therapies.get(therapy_id=therapy_id, for_update=True)
     patient = turn.patient
     if therapy is None or patient is None or therapy.patient_id != patient.id or not therapy.active:
         raise NotFound("therapy.not_found")

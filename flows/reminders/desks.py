@@ -27,7 +27,7 @@ class CaregiverLinks(Handler):
     other command is the way back to oneself, and passes on."""
 
     async def on_command(self, turn: Turn, command: CommandIn) -> bool:
-        mark_reachable(turn.uow, turn.patient)
+        await mark_reachable(turn.uow, turn.patient)
         prefix = caregivers.PAYLOAD_PREFIX
         if command.name == "start" and command.args.startswith(prefix):
             turn.tapped_message_id = None
@@ -73,7 +73,7 @@ class ActingForPatient(Handler):
     async def _as_patient(
         self, turn: Turn, handler: Callable[[Turn, A], Awaitable[bool]], arg: A
     ) -> bool:
-        mark_reachable(turn.uow, turn.patient)
+        await mark_reachable(turn.uow, turn.patient)
         patient = await acting.begin(turn)
         before = acting.consent_of(patient) if patient is not None else ()
         handled = await handler(turn, arg)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, select
-
 from flows import runner
 from flows.codes import DoseOp
 from flows.kinds.prescription import FLOW as PRESCRIPTION
@@ -29,7 +27,7 @@ from flows.reminders.common import (
 from flows.reminders.messages import for_patient, medicine, refill_rows, stock_line
 from flows.turn import Turn
 from storage.repositories.reminders import ANSWERED, CANCELLED, SCHEDULED, SENT
-from storage.tables import Reminder, Request, Therapy
+from storage.tables import Reminder, Therapy
 
 ANSWERS: dict[str, str] = {DoseOp.TAKEN: "taken", DoseOp.SKIP: "skipped"}
 
@@ -41,7 +39,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         return
     number, op = parsed
     reminder = await own_reminder(turn, number, "therapy_dose")
-    therapy = await turn.uow.session.get(Therapy, reminder.therapy_id or 0)
+    therapy = await turn.uow.therapies.get(therapy_id=reminder.therapy_id or 0)
     if therapy is None:
         await expired(turn)
         return
@@ -58,8 +56,8 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         await snooze(turn, reminder, therapy)
     else:
         answer(turn, reminder, therapy, ANSWERS[op])
-    turn.uow.session.add(reminder)
-    turn.uow.session.add(therapy)
+    await turn.uow.reminders.save(reminder=reminder)
+    await turn.uow.therapies.save(therapy=therapy)
 
 
 def answer(turn: Turn, reminder: Reminder, therapy: Therapy, what: str) -> None:
@@ -124,13 +122,9 @@ async def _prefilled(turn: Turn, therapy: Therapy) -> dict[str, Any]:
     last prescription delivered (one box, by electronic prescription code, the first time)."""
     patient = turn.patient
     assert patient is not None
-    last = await turn.uow.session.exec(
-        select(Request)
-        .where(Request.patient_id == patient.id, Request.kind == "prescription")
-        .order_by(col(Request.created_at).desc(), col(Request.id).desc())
-        .limit(1)
-    )
-    before = last.first()
+    assert patient.id is not None
+    last = await turn.uow.requests.for_patient(patient_id=patient.id, kind="prescription", limit=1)
+    before = last[0] if last else None
     previous = before.answers if before is not None else {}
     delivery = str(previous.get("delivery") or "nre")
     given: dict[str, Any] = {

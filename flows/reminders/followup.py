@@ -6,8 +6,6 @@ passed on to staff, and the patient is pointed to a question (or 112) rather tha
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from flows.codes import RATINGS, CheckbackOp
 from flows.patient.services import own_request
 from flows.reminders.common import answer_on_tapped, expired, own_reminder, parse
@@ -15,7 +13,7 @@ from flows.reminders.messages import short_name
 from flows.staff.notify import notify
 from flows.turn import Turn
 from storage.repositories.reminders import ANSWERED
-from storage.tables import Rating, Reminder
+from storage.tables import Rating
 
 CHECKBACK_ANSWERS: dict[str, str] = {
     CheckbackOp.BETTER: "better",
@@ -33,26 +31,22 @@ async def on_rating(turn: Turn, args: list[str]) -> None:
     number, score = parsed[0], int(parsed[1])
     request = await own_request(turn, number)
     stars = "⭐" * score
-    existing = (
-        await turn.uow.session.exec(select(Rating).where(Rating.request_id == number))
-    ).first()
+    existing = await turn.uow.requests.rating_of(request_id=number)
     if existing is not None:
         answer_on_tapped(turn, turn.t("rating.already", number=number, stars="⭐" * existing.score))
         return
     if request.state != "closed":
         await expired(turn)
         return
-    turn.uow.session.add(
-        Rating(request_id=number, patient_id=request.patient_id, score=score, created_at=turn.now)
-    )
-    reminder = (
-        await turn.uow.session.exec(
-            select(Reminder).where(Reminder.request_id == number, Reminder.kind == "rating")
+    await turn.uow.requests.add_rating(
+        rating=Rating(
+            request_id=number, patient_id=request.patient_id, score=score, created_at=turn.now
         )
-    ).first()
+    )
+    reminder = await turn.uow.reminders.rating_prompt(request_id=number)
     if reminder is not None:
         reminder.status, reminder.answer, reminder.answered_at = ANSWERED, str(score), turn.now
-        turn.uow.session.add(reminder)
+        await turn.uow.reminders.save(reminder=reminder)
     answer_on_tapped(turn, turn.t("rating.thanks", number=number, stars=stars))
 
 
@@ -69,7 +63,7 @@ async def on_checkback(turn: Turn, args: list[str]) -> None:
         return
     what = CHECKBACK_ANSWERS[op]
     reminder.status, reminder.answer, reminder.answered_at = ANSWERED, what, turn.now
-    turn.uow.session.add(reminder)
+    await turn.uow.reminders.save(reminder=reminder)
     if what == "worse":
         await notify(
             turn,

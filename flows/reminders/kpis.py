@@ -11,10 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select as sa_select
-from sqlmodel import col
-
-from storage.tables import Appointment, Reminder
 from storage.uow import UnitOfWork
 
 PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
@@ -60,20 +56,11 @@ class ReminderKpis:
 
 async def compute(uow: UnitOfWork, *, since: datetime, now: datetime) -> ReminderKpis:
     kpis = ReminderKpis()
-    query = sa_select(
-        col(Reminder.kind),
-        col(Reminder.status),
-        col(Reminder.answer),
-        col(Reminder.sent_at),
-        col(Reminder.appointment_id),
-    ).where(
-        col(Reminder.kind).in_(PATIENT_KINDS),
-        col(Reminder.status).in_(SETTLED),
-        col(Reminder.due_at) >= since,
-        col(Reminder.due_at) <= now,
+    outcomes = await uow.reminders.outcomes(
+        kinds=PATIENT_KINDS, statuses=SETTLED, since=since, until=now
     )
     answers: dict[int, set[str]] = {}
-    for kind, status, answer, sent_at, visit in (await uow.session.exec(query)).all():  # type: ignore[call-overload]
+    for kind, status, answer, sent_at, visit in outcomes:
         if sent_at is None and status == "missed":
             kpis.undelivered += 1
             continue
@@ -87,12 +74,7 @@ async def compute(uow: UnitOfWork, *, since: datetime, now: datetime) -> Reminde
     kpis.reminded = len(answers)
     kpis.confirmed = sum("confirmed" in given for given in answers.values())
     kpis.cancelled = sum("cancelled" in given for given in answers.values())
-    marked = sa_select(col(Appointment.status)).where(
-        col(Appointment.status).in_(("attended", "no_show")),
-        col(Appointment.starts_at) >= since,
-        col(Appointment.starts_at) <= now,
-    )
-    for (status,) in (await uow.session.exec(marked)).all():  # type: ignore[call-overload]
+    for status in await uow.appointments.marked_between(since=since, until=now):
         kpis.attended += status == "attended"
         kpis.no_show += status == "no_show"
     return kpis

@@ -13,7 +13,6 @@ from flows.reminders.messages import medicine
 from flows.reminders.therapy import THERAPIES
 from flows.reply import Button
 from flows.turn import Turn
-from storage.repositories.reminders import ReminderRepository
 
 LABEL = 24  # characters of the medicine's name on a button
 
@@ -22,7 +21,7 @@ async def show(turn: Turn, notice: str | None = None) -> None:
     patient = turn.patient
     assert patient is not None
     assert patient.id is not None
-    therapies = await ReminderRepository(turn.uow.session).therapies_of(patient_id=patient.id)
+    therapies = await turn.uow.therapies.of_patient(patient_id=patient.id)
     if not therapies:
         await runner.start_flow(turn, THERAPIES.id, notice=notice or turn.t("therapy.none"))
         return
@@ -68,7 +67,7 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         await show(turn)
         return
     therapy = await own_therapy(turn, number)
-    repo = ReminderRepository(turn.uow.session)
+    repo = turn.uow.reminders
     name = medicine(therapy)
     if op == TherapyOp.DELETE:
         turn.new_menu()
@@ -99,5 +98,5 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         therapy.paused = True
         await repo.cancel_scheduled(therapy_id=therapy.id)
         notice = turn.t("therapy.paused", medicine=name)
-    turn.uow.session.add(therapy)
+    await turn.uow.therapies.save(therapy=therapy)
     await show(turn, notice)

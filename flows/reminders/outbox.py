@@ -9,7 +9,6 @@ from typing import Any
 from flows.reminders.times import not_before
 from flows.reply import Anchor, Button, Outgoing
 from flows.settings import Settings
-from storage.repositories.outbox import OutboxRepository
 from storage.uow import UnitOfWork
 
 
@@ -78,4 +77,4 @@ def row(
 
 async def enqueue(uow: UnitOfWork, rows: list[dict[str, Any]]) -> int:
     """Queue rows in the caller's unit of work; a key already queued is skipped."""
-    return await OutboxRepository(uow.session).add(rows=rows)
+    return await uow.outbox.add(rows=rows)

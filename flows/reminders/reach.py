@@ -6,12 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlmodel import select
-
 from flows.engine import FrontDesk
 from flows.reminders import messages, outbox
 from flows.reply import Outgoing
-from storage.repositories.reminders import ReminderRepository
 from storage.tables import Patient
 from storage.uow import UnitOfWork
 
@@ -31,13 +28,12 @@ def can_receive(patient: Patient | None) -> bool:
 async def mark_unreachable(desk: FrontDesk, uow: UnitOfWork, chat_id: int, now: datetime) -> bool:
     """The chat blocked the bot: if it is a patient's, stop their reminders and tell staff.
     True when this changed anything (a second 403 for the same patient says nothing new)."""
-    query = select(Patient).where(Patient.telegram_id == chat_id)
-    patient = (await uow.session.exec(query)).first()
+    patient = await uow.patients.by_telegram_id(telegram_id=chat_id)
     if patient is None or patient.id is None or not patient.reachable:
         return False
     patient.reachable = False
-    uow.session.add(patient)
-    stopped = await ReminderRepository(uow.session).cancel_for_patient(patient_id=patient.id)
+    await uow.patients.add(patient=patient)
+    stopped = await uow.reminders.cancel_for_patient(patient_id=patient.id)
     log.info("patient %s unreachable: %d reminders stopped", patient.id, stopped)
     lang = desk.settings.default_language
     rows = []
@@ -64,8 +60,8 @@ async def mark_unreachable(desk: FrontDesk, uow: UnitOfWork, chat_id: int, now: 
     return True
 
 
-def mark_reachable(uow: UnitOfWork, patient: Patient | None) -> None:
+async def mark_reachable(uow: UnitOfWork, patient: Patient | None) -> None:
     """They wrote to us, so they unblocked the bot."""
     if patient is not None and not patient.reachable and patient.verification != "erased":
         patient.reachable = True
-        uow.session.add(patient)
+        await uow.patients.add(patient=patient)

@@ -10,7 +10,6 @@ from flows import runner
 from flows.declarations import Choose, Flow, Option, Step, Summary, Typed
 from flows.reminders.messages import medicine
 from flows.turn import Turn
-from storage.repositories.reminders import ReminderRepository
 from storage.tables import Therapy
 
 MAX_TIMES = 4
@@ -92,7 +91,7 @@ async def therapies_prompt(turn: Turn) -> str:
     patient = turn.patient
     assert patient is not None
     assert patient.id is not None
-    therapies = await ReminderRepository(turn.uow.session).therapies_of(patient_id=patient.id)
+    therapies = await turn.uow.therapies.of_patient(patient_id=patient.id)
     if not therapies:
         return turn.t("therapy.list.empty")
     lines = [turn.t("therapy.list.title")]
@@ -170,8 +169,7 @@ async def save(turn: Turn) -> None:
         added_by="staff" if isinstance(staff_for, int) else "patient",
         created_at=turn.now,
     )
-    turn.uow.session.add(therapy)
-    await turn.uow.session.flush()
+    await turn.uow.therapies.add(therapy=therapy)
     if isinstance(staff_for, int):
         from flows.reminders.staff import saved_by_staff
 

@@ -8,7 +8,7 @@ whether Telegram got it, so it becomes `uncertain` and is never sent again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -97,6 +97,10 @@ class OutboxRepository:
     async def save(self, *, row: OutboundMessage) -> None:
         self._session.add(row)
         await self._session.flush()
+
+    async def save_all(self, *, rows: Iterable[OutboundMessage]) -> None:
+        """Written with the unit of work's next flush or commit, in one batch."""
+        self._session.add_all(list(rows))
 
     async def abandoned(
         self, *, now: datetime, worker: str, leading: bool = False, limit: int = 500

@@ -117,6 +117,11 @@ class PatientRepository:
         rows = (await self._session.exec(query)).all()
         return [(i, c) for i, c in rows if i is not None and c is not None]
 
+    async def telegram_ids_between(self, *, first: int, last: int) -> Sequence[int]:
+        """The Telegram ids of the patients whose id lies in a range (the sandbox's people)."""
+        query = select(Patient.telegram_id).where(col(Patient.telegram_id).between(first, last))
+        return (await self._session.exec(query)).all()
+
 
 class StaffRepository:
     def __init__(self, session: AsyncSession) -> None:

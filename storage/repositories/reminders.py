@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repositories.outbox import insert_ignoring
-from storage.tables import Appointment, Caregiver, Reminder, Request, Therapy
+from storage.tables import Appointment, Reminder, Request, Therapy
 
 SCHEDULED = "scheduled"
 QUEUED = "queued"
@@ -38,6 +39,16 @@ class ReminderRepository:
     async def save(self, *, reminder: Reminder) -> None:
         self._session.add(reminder)
         await self._session.flush()
+
+    async def save_all(self, *, reminders: Iterable[Reminder]) -> None:
+        """Several changed at once (a batch of answer windows closed), flushed together."""
+        self._session.add_all(list(reminders))
+        await self._session.flush()
+
+    async def rating_prompt(self, *, request_id: int) -> Reminder | None:
+        """The reminder that asked for this request's rating, if one was planned."""
+        query = select(Reminder).where(Reminder.request_id == request_id, Reminder.kind == "rating")
+        return (await self._session.exec(query)).first()
 
     async def due(self, *, now: datetime, limit: int) -> Sequence[Reminder]:
         query = (
@@ -126,14 +137,6 @@ class ReminderRepository:
         )
         return (await self._session.exec(query)).all()
 
-    async def therapies_of(self, *, patient_id: int) -> Sequence[Therapy]:
-        query = (
-            select(Therapy)
-            .where(Therapy.patient_id == patient_id, col(Therapy.active).is_(True))
-            .order_by(col(Therapy.id))
-        )
-        return (await self._session.exec(query)).all()
-
     async def unplanned_appointments(self, *, after: datetime) -> Sequence[Appointment]:
         """Confirmed appointments still ahead whose reminders are not planned yet (the staff
         prompt after the slot is always planned, so it marks the planned ones)."""
@@ -155,8 +158,21 @@ class ReminderRepository:
         )
         return (await self._session.exec(query)).all()
 
-    async def caregivers_of(self, *, patient_id: int) -> Sequence[Caregiver]:
-        query = select(Caregiver).where(
-            Caregiver.patient_id == patient_id, Caregiver.status == "active"
+    async def outcomes(
+        self, *, kinds: Sequence[str], statuses: Sequence[str], since: datetime, until: datetime
+    ) -> Sequence[tuple[str, str, str | None, datetime | None, int | None]]:
+        """(kind, status, answer, sent at, appointment) of every reminder of these kinds and
+        statuses that fell due in the period: what the reminder KPIs count."""
+        query = core_select(
+            col(Reminder.kind),
+            col(Reminder.status),
+            col(Reminder.answer),
+            col(Reminder.sent_at),
+            col(Reminder.appointment_id),
+        ).where(
+            col(Reminder.kind).in_(kinds),
+            col(Reminder.status).in_(statuses),
+            col(Reminder.due_at) >= since,
+            col(Reminder.due_at) <= until,
         )
-        return (await self._session.exec(query)).all()
+        return (await self._session.exec(query)).all()  # type: ignore[call-overload,no-any-return]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Attachment, Request, RequestEvent
+from storage.tables import Attachment, Rating, Request, RequestEvent
 from storage.tables.requests import OPEN_SQL, OPEN_STATES
 
 
@@ -175,3 +175,25 @@ class RequestRepository:
             Request.patient_id == patient_id, col(Request.created_at) >= since
         )
         return (await self._session.exec(query)).one()
+
+    # What reminders and follow-ups ask of requests: the batch a release refers to, ratings.
+
+    async def by_ids(self, *, ids: Iterable[int | None]) -> dict[int, Request]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        query = select(Request).where(col(Request.id).in_(wanted))
+        return {r.id: r for r in (await self._session.exec(query)).all() if r.id is not None}
+
+    async def rating_of(self, *, request_id: int) -> Rating | None:
+        """The patient's rating of a closed request (one per request)."""
+        query = select(Rating).where(Rating.request_id == request_id)
+        return (await self._session.exec(query)).first()
+
+    async def is_rated(self, *, request_id: int | None) -> bool:
+        query = select(Rating.id).where(Rating.request_id == request_id)
+        return (await self._session.exec(query)).first() is not None
+
+    async def add_rating(self, *, rating: Rating) -> None:
+        """Written with the unit of work's next flush or commit."""
+        self._session.add(rating)

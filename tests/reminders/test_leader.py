@@ -29,8 +29,8 @@ async def test_a_dead_leaders_lock_is_freed(database: Database, backend: str) ->
     key = random.randint(1, 2**40)
     first, second = Leadership(database, key=key), Leadership(database, key=key)
     assert await first.hold()
-    assert first._connection is not None
-    await first._connection.invalidate()  # the process died: its connection is gone
-    first._connection = None
+    assert first._lock._connection is not None
+    await first._lock._connection.invalidate()  # the process died: its connection is gone
+    first._lock._connection = None
     assert await second.hold()
     await second.release()
