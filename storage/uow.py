@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -21,6 +22,8 @@ from storage.repositories import (
     StaffRepository,
     UpdateJournal,
 )
+from storage.repositories.digest import DigestRepository
+from storage.repositories.outbox import OutboxRepository
 
 
 class WriterGate:
@@ -84,6 +87,8 @@ class UnitOfWork:
     conversations: ConversationRepository
     updates: UpdateJournal
     settings: SettingRepository
+    outbox: OutboxRepository
+    digest: DigestRepository
 
     def __init__(
         self,
@@ -95,6 +100,7 @@ class UnitOfWork:
         self._sessions = sessions
         self._gate = gate
         self._urgent = urgent
+        self._after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
@@ -107,6 +113,9 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session, self.link)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.digest = DigestRepository(self.session)
+        self._after_commit = []
         return self
 
     async def __aexit__(
@@ -126,6 +135,14 @@ class UnitOfWork:
     async def commit(self) -> None:
         self.link.forget()
         await self.session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once what this unit of work wrote is committed (and never if it is
+        not): waking a worker that must see the rows, such as the outbox's dispatcher."""
+        self._after_commit.append(callback)
 
     async def serialise_chat(self, *, chat_id: int) -> None:
         """One chat's turns one at a time across workers on PostgreSQL (a transaction-scoped

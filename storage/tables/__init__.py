@@ -1,6 +1,7 @@
 """All tables; importing this package registers every table on `SQLModel.metadata`."""
 
 from storage.tables.conversations import Conversation, ProcessedUpdate
+from storage.tables.digest import DigestNotice
 from storage.tables.people import Patient, PracticeSetting, Staff
 from storage.tables.reminders import (
     Appointment,
@@ -17,6 +18,7 @@ __all__ = [
     "Attachment",
     "Caregiver",
     "Conversation",
+    "DigestNotice",
     "OutboundMessage",
     "Patient",
     "PracticeSetting",
