@@ -5,34 +5,38 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from storage import migrate
 from storage.tables import DigestNotice
+from storage.types import JSONDocument, UTCDateTime
 from storage.uow import Database
 
-OUTBOX = (
+OUTBOX = text(
     "INSERT INTO outbound_messages (id, idempotency_key, chat_id, payload, status, not_before, "
     "attempts, created_at, queued, night_ok) VALUES "
+    "(:id, :key, :chat, :payload, :status, :due, 0, :due, :queued, :queued)"
+).bindparams(bindparam("payload", type_=JSONDocument()), bindparam("due", type_=UTCDateTime()))
+NEW = {"kind": "staff_notice", "key": "staff.notice.new"}
+ROWS = (
     # waiting for the opening
-    "(1, 'staff_notice:a', 77, '{\"kind\": \"staff_notice\", \"key\": \"staff.notice.new\", "
-    "\"params\": {\"number\": 4, \"kind\": \"Domanda\"}}', 'pending', '2026-11-25 07:30:00', 0, "
-    "'2026-11-24 21:00:00', false, false), "
+    {"id": 1, "key": "staff_notice:a", "chat": 77, "status": "pending", "queued": False,
+     "due": datetime(2026, 11, 25, 7, 30, tzinfo=UTC),
+     "payload": {**NEW, "params": {"number": 4, "kind": "Domanda"}}},
     # gathered into an earlier digest
-    "(2, 'staff_notice:b', 77, '{\"kind\": \"staff_notice\", \"key\": \"staff.notice.new\", "
-    "\"params\": {\"number\": 3}}', 'sent', '2026-11-24 07:30:00', 0, '2026-11-23 21:00:00', "
-    "false, false), "
+    {"id": 2, "key": "staff_notice:b", "chat": 77, "status": "sent", "queued": False,
+     "due": datetime(2026, 11, 24, 7, 30, tzinfo=UTC), "payload": {**NEW, "params": {"number": 3}}},
     # a real push, untouched
-    "(3, 'reminder:9:0', 78, '{\"text\": \"Ramipril\"}', 'pending', '2026-11-25 07:00:00', 0, "
-    "'2026-11-24 21:00:00', true, true)"
-)
+    {"id": 3, "key": "reminder:9:0", "chat": 78, "status": "pending", "queued": True,
+     "due": datetime(2026, 11, 25, 7, 0, tzinfo=UTC), "payload": {"text": "Ramipril"}},
+)  # fmt: skip
 
 
 async def test_waiting_notices_move_to_their_table_and_back(empty_database: Database) -> None:
     engine = empty_database.engine
     await migrate.upgrade(engine, "0004")
     async with engine.begin() as connection:
-        await connection.execute(text(OUTBOX))
+        await connection.execute(OUTBOX, list(ROWS))
     await migrate.upgrade(engine, "0005")
     async with empty_database.uow() as uow:
         notices = await uow.digest.due(now=datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
