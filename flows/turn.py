@@ -165,3 +165,6 @@ class TurnDesk(Protocol):
 
     @property
     def registry(self) -> Runnables: ...
+
+    # Wakes the outbox's dispatcher once a turn has queued a message; None while none runs.
+    wake_outbox: Callable[[], None] | None

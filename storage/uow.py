@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -24,6 +25,7 @@ from storage.repositories import (
 )
 from storage.repositories.appointments import AppointmentRepository
 from storage.repositories.caregivers import CaregiverRepository
+from storage.repositories.digest import DigestRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.programmes import ProgrammeRepository
@@ -108,6 +110,7 @@ class UnitOfWork:
     therapies: TherapyRepository
     appointments: AppointmentRepository
     caregivers: CaregiverRepository
+    digest: DigestRepository
 
     def __init__(
         self,
@@ -121,6 +124,7 @@ class UnitOfWork:
         self._gate = gate
         self._urgent = urgent
         self._menus = menus if menus is not None else ShownMenus()
+        self._after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
@@ -146,6 +150,8 @@ class UnitOfWork:
         self.therapies = TherapyRepository(self.session)
         self.appointments = AppointmentRepository(self.session)
         self.caregivers = CaregiverRepository(self.session)
+        self.digest = DigestRepository(self.session)
+        self._after_commit = []
         return self
 
     async def __aexit__(
@@ -166,6 +172,14 @@ class UnitOfWork:
         self.link.forget()
         await self.session.commit()
         self.conversations.committed()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once what this unit of work wrote is committed (and never if it is
+        not): waking a worker that must see the rows, such as the outbox's dispatcher."""
+        self._after_commit.append(callback)
 
     async def serialise_chat(self, *, chat_id: int) -> None:
         """One chat's turns one at a time across workers on PostgreSQL (a transaction-scoped

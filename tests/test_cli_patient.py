@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from storage.tables import OutboundMessage, Patient, Request
+from storage.tables import DigestNotice, Patient, Request
 from storage.uow import Database
 from tests.test_cli import frontdesk
 
@@ -52,14 +52,14 @@ async def _seed(path: Path) -> None:
         await database.dispose()
 
 
-async def _read(path: Path) -> tuple[list[Patient], list[Request], list[OutboundMessage]]:
+async def _read(path: Path) -> tuple[list[Patient], list[Request], list[DigestNotice]]:
     database = Database(f"sqlite+aiosqlite:///{path}")
     try:
         async with database.uow() as uow:
             patients = list((await uow.session.exec(select(Patient))).all())
             requests = list((await uow.session.exec(select(Request))).all())
-            outbox = list((await uow.session.exec(select(OutboundMessage))).all())
-        return patients, requests, outbox
+            notices = list((await uow.session.exec(select(DigestNotice))).all())
+        return patients, requests, notices
     finally:
         await database.dispose()
 
@@ -100,7 +100,7 @@ def test_erase_anonymises_and_tells_staff(practice: Path) -> None:
     result = frontdesk(practice, "patient", "erase", "501", "--yes")
     assert result.returncode == 0, result.stderr
     assert "anonymous patient no. 1" in result.stdout
-    patients, requests, outbox = asyncio.run(_read(practice / "frontdesk.db"))
+    patients, requests, notices = asyncio.run(_read(practice / "frontdesk.db"))
     (patient,) = patients
     assert (patient.first_name, patient.last_name, patient.fiscal_code, patient.phone) == (
         None, None, None, None
@@ -108,10 +108,10 @@ def test_erase_anonymises_and_tells_staff(practice: Path) -> None:
     assert patient.telegram_id < 0
     assert requests[0].answers == {}
     assert requests[0].kind == "question"  # what the KPIs count stays
-    (notice,) = outbox
+    (notice,) = notices
     assert notice.chat_id == 42
-    assert notice.payload["key"] == "staff.notice.erased"
-    assert notice.payload["params"] == {"patient": 1, "requests": "#1", "appointments": 0}
+    assert notice.key == "staff.notice.erased"
+    assert notice.params == {"patient": 1, "requests": "#1", "appointments": 0}
     again = frontdesk(practice, "patient", "export", "501")
     assert again.returncode == 1
     assert again.stderr.strip() == "frontdesk: no patient with Telegram id 501"

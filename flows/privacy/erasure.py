@@ -8,7 +8,6 @@ is replaced, so the same person writing again starts as a stranger.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
@@ -16,8 +15,10 @@ from typing import TypedDict
 from flows.lifecycle import OPEN_STATES
 from flows.privacy.consent import stop_reminders
 from flows.privacy.retention import scrub_contents
-from flows.staff.notify import DIGEST_KIND
-from storage.tables import Conversation, OutboundMessage, Patient
+from storage.tables import (
+    Conversation,
+    Patient,
+)
 from storage.uow import UnitOfWork
 
 UPCOMING = ("proposed", "confirmed")
@@ -101,13 +102,4 @@ def queue_staff_notice(
 ) -> None:
     """A notice for staff from outside a conversation (the CLI): the running bot sends it with the
     next digest (see `flows.staff.notify.due_digests`)."""
-    for chat in staff_chats:
-        uow.outbox.put(
-            message=OutboundMessage(
-                idempotency_key=f"{DIGEST_KIND}:{uuid.uuid4().hex}",
-                chat_id=chat,
-                payload={"kind": DIGEST_KIND, "key": key, "params": params},
-                not_before=now,
-                created_at=now,
-            )
-        )
+    uow.digest.hold(chat_ids=staff_chats, key=key, params=params, due_at=now, now=now)

@@ -1,7 +1,11 @@
-"""Telling staff about new and answered requests: at once while the practice is open, otherwise
-as one digest when it opens. Notices carry the request number and kind, never the answers, and an
-«Apri» button that opens the request's card (a button that outlives menus: the notice may be read
-hours later)."""
+"""Telling staff about new and answered requests: through the outbox at once while the practice
+is open, otherwise as one digest when it opens. Notices carry the request number and kind, never
+the answers, and an «Apri» button that opens the request's card (a button that outlives menus: the
+notice may be read hours later).
+
+Every notice reaches staff through the outbox and its rate limiter, like every other push: the
+turn writes the row and wakes the dispatcher once it commits, so staff see it within moments.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import col, select
-
 from flows.calendar import OpeningHours
 from flows.codes import StaffGlobal
 from flows.engine import FrontDesk
 from flows.reply import Button, Outgoing, Reply
 from flows.turn import Turn, TurnDesk
-from storage.tables import OutboundMessage, Staff
+from storage.tables import DigestNotice, Staff
 from storage.uow import UnitOfWork
 
-DIGEST_KIND = "staff_notice"
+NOTICE_KIND = "staff_notice"
 DIGEST_BUTTONS = 6  # a digest offers «Apri» for at most this many requests
 
 
@@ -38,16 +40,48 @@ async def notify(
     hours = OpeningHours.parse(settings.opening_hours)
     closed = settings.extra_closed_days
     if hours.is_open(turn.now, tz=settings.tz, extra_closed_days=closed):
-        lang = settings.default_language
-        for member in team:
-            text = turn.desk.catalog.text(key, lang, **params)
-            buttons = open_buttons(turn.desk, member.telegram_id, [params.get("number")], lang)
-            turn.reply.add(Outgoing(chat_id=member.telegram_id, text=text, buttons=buttons))
+        await _send(turn, team, key, params)
         return
     opening = hours.next_opening(turn.now, tz=settings.tz, extra_closed_days=closed)
+    turn.uow.digest.hold(
+        chat_ids=[member.telegram_id for member in team],
+        key=key,
+        params=params,
+        due_at=opening,
+        now=turn.now,
+    )
+
+
+async def _send(turn: Turn, team: Sequence[Staff], key: str, params: dict[str, object]) -> None:
+    """Into the outbox, due now, and the dispatcher woken once the turn is committed."""
+    # Imported here: the reminders package registers the follow-up answers, which notify staff.
+    from flows.reminders.outbox import row
+
+    desk = turn.desk
+    lang = desk.settings.default_language
+    rows = []
     for member in team:
-        turn.uow.session.add(_queued(member, key, params, opening, turn.now))
-    await turn.uow.session.flush()
+        text = desk.catalog.text(key, lang, **params)
+        buttons = open_buttons(desk, member.telegram_id, [params.get("number")], lang)
+        message = Outgoing(chat_id=member.telegram_id, text=text, buttons=buttons)
+        # While the practice is open it is not night for its staff, whatever the quiet hours.
+        rows.append(
+            row(
+                key=f"{NOTICE_KIND}:{uuid.uuid4().hex}",
+                message=message,
+                kind=NOTICE_KIND,
+                now=turn.now,
+                settings=desk.settings,
+                night_ok=True,
+            )
+        )
+    await turn.uow.outbox.add(rows=rows)
+    turn.uow.after_commit(lambda: _wake(desk))
+
+
+def _wake(desk: TurnDesk) -> None:
+    if desk.wake_outbox is not None:  # None while no dispatcher runs (the CLI, some tests)
+        desk.wake_outbox()
 
 
 def open_buttons(
@@ -67,47 +101,22 @@ def open_buttons(
     )
 
 
-def _queued(
-    member: Staff, key: str, params: dict[str, object], at: datetime, now: datetime
-) -> OutboundMessage:
-    return OutboundMessage(
-        idempotency_key=f"{DIGEST_KIND}:{uuid.uuid4().hex}",
-        chat_id=member.telegram_id,
-        payload={"kind": DIGEST_KIND, "key": key, "params": params},
-        not_before=at,
-        created_at=now,
-    )
-
-
 async def due_digests(desk: FrontDesk, uow: UnitOfWork, now: datetime) -> Reply:
     """One message per staff member with every notice that waited for the opening."""
-    query = (
-        select(OutboundMessage)
-        .where(
-            OutboundMessage.status == "pending",
-            col(OutboundMessage.not_before) <= now,
-            col(OutboundMessage.idempotency_key).startswith(f"{DIGEST_KIND}:"),
-        )
-        .order_by(col(OutboundMessage.id))
-        .limit(500)
-    )
-    rows = (await uow.session.exec(query)).all()
-    grouped: dict[int, list[OutboundMessage]] = defaultdict(list)
-    for row in rows:
-        grouped[row.chat_id].append(row)
+    notices = await uow.digest.due(now=now)
+    grouped: dict[int, list[DigestNotice]] = defaultdict(list)
+    for notice in notices:
+        grouped[notice.chat_id].append(notice)
     reply = Reply()
     lang = desk.settings.default_language
-    for chat_id, notices in grouped.items():
-        lines = [desk.catalog.text("staff.digest.title", lang, n=len(notices))]
+    for chat_id, waiting in grouped.items():
+        lines = [desk.catalog.text("staff.digest.title", lang, n=len(waiting))]
         numbers: list[object] = []
-        for notice in notices:
-            params = dict(notice.payload.get("params") or {})
+        for notice in waiting:
+            params = dict(notice.params or {})
             numbers.append(params.get("number"))
-            lines.append("• " + desk.catalog.text(str(notice.payload.get("key")), lang, **params))
-            notice.status = "sent"
-            notice.sent_at = now
-            uow.session.add(notice)
+            lines.append("• " + desk.catalog.text(notice.key, lang, **params))
         buttons = open_buttons(desk, chat_id, numbers, lang)
         reply.add(Outgoing(chat_id=chat_id, text="\n".join(lines)[:4000], buttons=buttons))
-    await uow.session.flush()
+    await uow.digest.discard(notice_ids=[n.id for n in notices if n.id is not None])
     return reply

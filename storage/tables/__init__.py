@@ -1,6 +1,7 @@
 """All tables; importing this package registers every table on `SQLModel.metadata`."""
 
 from storage.tables.conversations import Conversation, ProcessedUpdate
+from storage.tables.digest import DigestNotice
 from storage.tables.people import Patient, PracticeSetting, Staff
 from storage.tables.programmes import (
     Completion,
@@ -30,6 +31,7 @@ __all__ = [
     "Completion",
     "Contact",
     "Conversation",
+    "DigestNotice",
     "Enrolment",
     "OutboundMessage",
     "Patient",

@@ -107,12 +107,14 @@ class OutboundMessage(SQLModel, table=True):
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Sent by the outbound queue's dispatcher (staff digests are gathered by the tick instead).
+    # Sent by the outbound queue's dispatcher: every row written now is. Rows of older versions
+    # left false were the staff digest's buffer, which has a table of its own since.
     queued: bool = False
     # What it is (therapy_dose, caregiver_alert, ...), kept after the payload is cleared.
     kind: str | None = Field(default=None, max_length=32)
     reminder_id: int | None = Field(default=None, index=True)
-    # Only the therapy reminders a patient chose may go out in quiet hours.
+    # Only the therapy reminders a patient chose may go out in quiet hours, and staff notices
+    # while the practice is open.
     night_ok: bool = False
     # Not worth sending after this (a dose past the grace window, an appointment begun).
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -14,7 +14,7 @@ from storage.tables import Attachment, RequestEvent
 from tests.e2e.conftest import RunningBot
 from tests.e2e.people import Someone, onboard
 from tests.e2e.test_patient_journeys import JPEG, certificate, question, requests_of
-from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, state_of
+from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, notices_out, state_of
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +52,7 @@ async def test_a_typed_answer_goes_to_the_one_request_waiting(
 ) -> None:
     doctor = await make_doctor(tg, app, 8101, "Dott. Rossi")
     maria = await filed_question(tg, 8102)
+    await notices_out(app)
     await doctor.say("/ask 1 Da quanti giorni prende il farmaco?")
     assert "Da quanti giorni" in await maria.last_text()
     before = len([t for t in await doctor.texts() if "ha risposto" in t])
@@ -62,6 +63,7 @@ async def test_a_typed_answer_goes_to_the_one_request_waiting(
     assert await state_of(app, 1) == "in_progress"
     [event] = await answer_events(app, 1)
     assert event.note == "Da una settimana"
+    await notices_out(app)
     assert len([t for t in await doctor.texts() if "ha risposto" in t]) == before + 1
     cards = [m for m in await maria.bot_messages() if "Richiesta n. 1 ·" in m.content]
     assert "in lavorazione" in cards[0].content  # the status card moved on

@@ -15,7 +15,7 @@ from flows.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.people import Someone, onboard
 from tests.e2e.test_patient_journeys import JOURNEYS, begin
-from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, state_of
+from tests.e2e.test_staff_journeys import TUESDAY_MORNING, make_doctor, notices_out, state_of
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,7 @@ async def test_a_repeat_with_nothing_saved_stays_a_repeat_and_the_notice_opens_i
     assert "Dosaggio" not in summary
     assert "nuovo" not in summary
     await maria.tap("Invia")
+    await notices_out(app)
 
     notice = await doctor.last()
     assert "Nuova richiesta n. 1" in notice.content
@@ -80,6 +81,7 @@ async def test_a_card_gone_stale_refreshes_instead_of_acting(
     await maria.tap("Invia")
     await JOURNEYS["certificate"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
 
     # The patient answers while the doctor's card still says she is being waited for.
     await doctor.say("/ask 1 Da quanti giorni?")
@@ -87,6 +89,7 @@ async def test_a_card_gone_stale_refreshes_instead_of_acting(
     assert "attesa paziente" in waiting.content
     await maria.tap("Rispondi")
     await maria.say("Da tre giorni")
+    await notices_out(app)
     answered = await doctor.last()
     assert "ha risposto" in answered.content
     assert "📂 Apri" in answered.buttons
@@ -124,6 +127,7 @@ async def test_each_prompt_offers_its_own_canned_replies(
     await onboard(maria)
     await JOURNEYS["question"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     await doctor.tap("Apri")
     await doctor.tap("Pronta")
     ready = await doctor.last()
@@ -165,6 +169,7 @@ async def test_a_slot_on_a_closed_day_asks_before_it_is_proposed(
     await onboard(maria)
     await JOURNEYS["visit"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     today = app.clock.now().astimezone(app.settings.tz).date()
     holiday, name = next_holiday(today)
     closed = today + timedelta(days=3)

@@ -35,6 +35,12 @@ async def make_doctor(tg: EmulatorClient, app: App, user_id: int, name: str) -> 
     return await Someone.join(tg, user_id, first_name=name)
 
 
+async def notices_out(app: App) -> None:
+    """Staff notices leave through the outbox's dispatcher, beside the patient's reply and at
+    one a second per chat: wait until it has sent what is due before reading staff chats."""
+    assert await app.scheduler.catch_up(), "the outbox did not drain"
+
+
 async def state_of(app: App, number: int) -> str:
     async with app.database.uow() as uow:
         request = await uow.requests.get(request_id=number)
@@ -52,6 +58,7 @@ async def test_every_kind_lands_in_the_inbox_and_is_worked_to_closed(
     for journey in JOURNEYS.values():
         await journey(maria)
         await maria.tap("Invia")
+    await notices_out(app)
     notices = [t for t in await doctor.texts() if "Nuova richiesta" in t]
     assert len(notices) == 5
     await doctor.say("/inbox")
@@ -73,6 +80,7 @@ async def test_every_kind_lands_in_the_inbox_and_is_worked_to_closed(
     await maria.tap("Rispondi")
     await maria.say("Da una settimana")
     assert await state_of(app, 4) == "in_progress"
+    await notices_out(app)
     assert any("ha risposto" in t for t in await doctor.texts())
     await doctor.say("/ready 4 Sì, mezz'ora prima di colazione")
     ready = await maria.last()
@@ -104,12 +112,14 @@ async def test_visit_slot_round_trip_and_verification(
     await onboard(maria)
     await JOURNEYS["visit"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     await doctor.say("/slot 1 domani 25:99")
     assert "Non riesco a leggere" in await doctor.last_text()
     await doctor.say("/slot 1 30/12 10:30")
     assert "30 dic" in await maria.last_text()
     await maria.tap("Confermo")
     assert "confermata" in await maria.last_text()
+    await notices_out(app)
     assert any("Visita confermata" in t for t in await doctor.texts())
     assert await state_of(app, 1) == "ready"
     await doctor.say("/patients")
@@ -124,6 +134,7 @@ async def test_stats_come_with_a_chart(tg: EmulatorClient, app: App, frontdesk: 
     await onboard(maria)
     await JOURNEYS["question"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     await doctor.say("/take 1")
     await doctor.say("/stats 30d")
     messages = await doctor.bot_messages()
@@ -139,6 +150,7 @@ async def test_bad_staff_input_and_forged_buttons_change_nothing(
     await onboard(maria)
     await JOURNEYS["question"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     for command, answer in (
         ("/take 99", "n. 99 non esiste"),
         ("/take uno", "Si usa così"),
@@ -176,6 +188,7 @@ async def test_two_staff_take_at_the_same_moment(
     await onboard(maria)
     await JOURNEYS["question"](maria)
     await maria.tap("Invia")
+    await notices_out(app)
     await asyncio.gather(rossi.say("/take 1"), anna.say("/take 1"))
     answers = [await rossi.last_text(), await anna.last_text()]
     refused = [text for text in answers if "è già" in text]

@@ -12,6 +12,7 @@ from bot.bootstrap import App, bootstrap
 from flows.clock import FixedClock
 from flows.settings import Settings
 from tests import clocks
+from tests.flows.delivery import AfterTurn, bind_port
 from tests.flows.harness import Person, RecordingRenderer
 
 # A Tuesday morning, the practice open.
@@ -43,9 +44,15 @@ def renderer() -> RecordingRenderer:
 
 
 @pytest.fixture
-def person(app: App, renderer: RecordingRenderer) -> Callable[[int], Person]:
+def after_turn(app: App, renderer: RecordingRenderer) -> AfterTurn:
+    bind_port(app, renderer)
+    return AfterTurn(app)
+
+
+@pytest.fixture
+def person(app: App, renderer: RecordingRenderer, after_turn: AfterTurn) -> Callable[[int], Person]:
     def make(user_id: int = 501) -> Person:
-        return Person(app.desk, renderer, user_id)
+        return Person(app.desk, renderer, user_id, after_turn=after_turn)
 
     return make
 

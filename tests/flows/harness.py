@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -53,14 +54,26 @@ class RecordingRenderer:
 
 
 class Person:
-    def __init__(self, desk: FrontDesk, renderer: RecordingRenderer, user_id: int) -> None:
+    def __init__(
+        self,
+        desk: FrontDesk,
+        renderer: RecordingRenderer,
+        user_id: int,
+        *,
+        after_turn: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.desk = desk
         self.renderer = renderer
         self.sender = Sender(user_id=user_id, chat_id=user_id, language_code="it")
         self.update_ids = count(user_id * 1000)
+        # What the running bot does beside the turn: the outbox's dispatcher sending what the
+        # turn queued (tests/flows/delivery.py).
+        self.after_turn = after_turn
 
     async def send(self, event: Event) -> None:
         await self.desk.process(event, self.renderer, update_id=next(self.update_ids), raw={"x": 1})
+        if self.after_turn is not None:
+            await self.after_turn()
 
     async def text(self, text: str) -> None:
         command = parse_command(text)

@@ -14,6 +14,7 @@ from flows.housekeeping import tick
 from storage.tables import Appointment, Patient, Request
 from tests import clocks
 from tests.flows.harness import Person
+from tests.reminders.fakes import FakePort
 
 Registered = Callable[[int], Awaitable[Person]]
 
@@ -230,6 +231,21 @@ async def test_out_of_hours_notices_wait_for_one_digest_at_opening(
     assert "Prima domanda" not in digests[0]  # numbers and kinds only, never the answers
     await doctor.renderer.render(await tick(app.desk))
     assert len([t for t in doctor.texts() if "Mentre lo studio era chiuso" in t]) == 1
+
+
+async def test_notices_go_through_the_outbox_at_once_while_open_even_at_night(
+    app: App, clock: FixedClock, registered: Registered, person: Callable[[int], Person]
+) -> None:
+    app.settings.opening_hours = "mon-sun 00:00-23:59"
+    await add_staff(app, 914, "Dott. Rossi")
+    doctor = person(914)
+    clock.advance(timedelta(hours=13))  # Tuesday 23:00 in Rome: quiet hours, the practice open
+    maria = await registered(514)
+    await file_question(maria)
+    assert any("Nuova richiesta n. 1" in t for t in doctor.texts())
+    port = app.scheduler.port
+    assert isinstance(port, FakePort)
+    assert [m.chat_id for m in port.sent] == [914]  # the dispatcher sent it, not the reply
 
 
 async def test_staff_menus_follow_the_staff_table(app: App) -> None:

@@ -14,6 +14,7 @@ from flows.clock import FixedClock
 from flows.settings import Settings
 from scheduler.limiter import RateLimiter
 from tests import clocks
+from tests.flows.delivery import AfterTurn
 from tests.flows.harness import Person, RecordingRenderer
 from tests.reminders.fakes import FakePort, Ticker
 
@@ -67,9 +68,11 @@ def port(app: App, renderer: RecordingRenderer) -> FakePort:
 
 
 @pytest.fixture
-def person(app: App, renderer: RecordingRenderer) -> Callable[[int], Person]:
+def person(app: App, renderer: RecordingRenderer, port: FakePort) -> Callable[[int], Person]:
+    after_turn = AfterTurn(app)  # staff notices: through the outbox, drained after the turn
+
     def make(user_id: int = 501) -> Person:
-        return Person(app.desk, renderer, user_id)
+        return Person(app.desk, renderer, user_id, after_turn=after_turn)
 
     return make
 

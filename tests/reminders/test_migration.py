@@ -28,7 +28,7 @@ async def test_upgrade_keeps_existing_rows(empty_database: Database) -> None:
     async with engine.begin() as connection:
         for statement in ROWS:
             await connection.execute(text(statement))
-    await migrate.upgrade(engine)
+    await migrate.upgrade(engine, "0004")
     async with engine.connect() as connection:
         therapy = (await connection.execute(text("SELECT added_by FROM therapies"))).one()
         reminder = (await connection.execute(text("SELECT snoozes, payload FROM reminders"))).one()

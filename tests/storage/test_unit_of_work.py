@@ -54,6 +54,18 @@ async def test_nothing_is_written_without_commit_or_on_error(database: Database)
     assert await count_rows(database, RequestEvent) == 0
 
 
+async def test_after_commit_runs_only_once_committed(database: Database) -> None:
+    ran: list[str] = []
+    async with database.uow() as uow:
+        uow.after_commit(lambda: ran.append("rolled back"))
+    async with database.uow() as uow:
+        uow.after_commit(lambda: ran.append("committed"))
+        assert ran == []
+        await uow.commit()
+        await uow.commit()  # once, not at every commit
+    assert ran == ["committed"]
+
+
 async def test_timestamps_round_trip_as_aware_utc(database: Database) -> None:
     patient = await make_patient(database)
     rome = datetime(2026, 3, 29, 8, 0, tzinfo=UTC) + timedelta(hours=5)

@@ -1,7 +1,7 @@
 """programmes: tags, prevention consent, runs, enrolments, contacts
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 19:02:53.379612
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import storage.types  # noqa: F401 - autogenerate writes our column types
 
 
-revision: str = '0007'
-down_revision: str | None = '0004'
+revision: str = '0006'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
