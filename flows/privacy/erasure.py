@@ -1,7 +1,9 @@
 """Erasure (art. 17), as a plain operation on a unit of work.
 
-Erasure removes what identifies the patient and what they or staff wrote, stops every reminder,
-and keeps only what the anonymous KPIs count: requests' kind, state and times, ratings' scores.
+Erasure removes what identifies the patient and what they or staff wrote, stops every reminder
+and programme message, deletes their follow-up programme records (tags, consent to prevention
+reminders, enrolments, contacts, calls, opt-outs, completions), and keeps only what the anonymous
+KPIs count: requests' kind, state and times, ratings' scores, programme cycles' recorded counts.
 The patient row stays as an anonymous number (so requests keep their owner) but its Telegram id
 is replaced, so the same person writing again starts as a stranger.
 """
@@ -67,6 +69,9 @@ async def erase_patient(
     await privacy.disown_ratings(patient_id=patient.id)
     await privacy.delete_caregivers(patient_id=patient.id)
     await privacy.delete_reminder_messages(patient_id=patient.id)
+    # Before the chat is forgotten: the waiting messages are found by the patient's chat.
+    await uow.programmes.cancel_waiting_messages(patient_id=patient.id)
+    await privacy.delete_programme_records(patient_id=patient.id)
     await _forget_chat(uow, patient.telegram_id, live)
     _anonymise(patient, now)
     await uow.patients.add(patient=patient)

@@ -31,6 +31,13 @@ COVERED_TABLES = frozenset(
         "conversations",
         "outbound_messages",
         "caregivers",
+        "patient_tags",
+        "prevention_consents",
+        "programme_enrolments",
+        "programme_contacts",
+        "programme_calls",
+        "programme_opt_outs",
+        "programme_completions",
     }
 )
 # References that only open a file with the practice's own bot token: of no use in a copy.
@@ -58,6 +65,7 @@ def as_dict(holdings: Holdings, *, now: datetime, practice: str) -> dict[str, An
         entry["attachments"] = [row(a) for a in holdings.attachments.get(number, [])]
         requests.append(entry)
     conversation = holdings.conversation
+    consent = holdings.prevention_consent
     return {
         "format": FORMAT,
         "generated_at": now.isoformat(),
@@ -71,7 +79,24 @@ def as_dict(holdings: Holdings, *, now: datetime, practice: str) -> dict[str, An
         "caregivers": [row(c) for c in holdings.caregivers],
         "conversation": row(conversation) if conversation is not None else None,
         "messages": [row(m) for m in holdings.messages],
+        "tags": [row(tag) for tag in holdings.tags],
+        "prevention_consent": row(consent) if consent is not None else None,
+        "enrolments": _enrolments(holdings),
+        "opt_outs": [row(o) for o in holdings.opt_outs],
+        "completions": [row(c) for c in holdings.completions],
     }
+
+
+def _enrolments(holdings: Holdings) -> list[dict[str, Any]]:
+    """Each programme cycle the patient was in, with the messages sent and staff calls."""
+    enrolments = []
+    for enrolment in holdings.enrolments:
+        number = enrolment.id or 0
+        entry = row(enrolment)
+        entry["contacts"] = [row(c) for c in holdings.contacts.get(number, [])]
+        entry["calls"] = [row(c) for c in holdings.calls.get(number, [])]
+        enrolments.append(entry)
+    return enrolments
 
 
 def to_json(data: dict[str, Any]) -> bytes:

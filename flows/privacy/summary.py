@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flows.answers import bulleted, filed_lines
 from flows.dates import short
 from storage.repositories.privacy import Holdings
+from storage.tables import Enrolment
 
 Text = Callable[..., str]
 NONE = "—"
@@ -46,12 +47,17 @@ def readable(holdings: Holdings, t: Text, *, tz: ZoneInfo, now: datetime, practi
             given=_when(patient.consent_at, tz),
             withdrawn=_when(patient.consent_withdrawn_at, tz),
         ),
+        _prevention(holdings, t, tz),
         _requests(holdings, t, tz),
         _therapies(holdings, t),
         _reminders(holdings, t),
         _appointments(holdings, t, tz),
         _ratings(holdings, t),
         _caregivers(holdings, t),
+        _tags(holdings, t),
+        _enrolments(holdings, t, tz),
+        _opt_outs(holdings, t, tz),
+        _completions(holdings, t),
         _conversation(holdings, t, tz),
         t("export.footer"),
     ]
@@ -136,6 +142,100 @@ def _caregivers(holdings: Holdings, t: Text) -> str:
     for caregiver in holdings.caregivers:
         status = t(f"export.caregiver.{caregiver.status}")
         lines.append(f"  {caregiver.name or NONE} · {status}")
+    return "\n".join(lines)
+
+
+def _programme(programme_id: str, t: Text) -> str:
+    """A built-in programme's title from the catalog; the practice's own go by their id."""
+    key = f"programme.{programme_id}.title"
+    title = t(key)
+    return programme_id if title == key else title
+
+
+def _prevention(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    consent = holdings.prevention_consent
+    return t(
+        "export.prevention",
+        version=(consent.consent_version if consent else None) or NONE,
+        given=_when(consent.consent_at if consent else None, tz),
+        declined=_when(consent.consent_declined_at if consent else None, tz),
+        withdrawn=_when(consent.consent_withdrawn_at if consent else None, tz),
+    )
+
+
+def _tags(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.tags", n=len(holdings.tags))]
+    if holdings.tags:
+        lines.append("  " + ", ".join(tag.tag for tag in holdings.tags))
+    return "\n".join(lines)
+
+
+def _enrolments(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    lines = [t("export.enrolments", n=len(holdings.enrolments))]
+    for enrolment in holdings.enrolments:
+        lines.append("")
+        lines.extend(_enrolment(enrolment, holdings, t, tz))
+    return "\n".join(lines)
+
+
+def _enrolment(enrolment: Enrolment, holdings: Holdings, t: Text, tz: ZoneInfo) -> list[str]:
+    number = enrolment.id or 0
+    lines = [
+        t(
+            "export.enrolment",
+            programme=_programme(enrolment.programme_id, t),
+            cycle=enrolment.cycle,
+            state=t(f"export.enrolment.{enrolment.state}"),
+            planned=_when(enrolment.planned_at, tz),
+            invited=_when(enrolment.invited_at, tz),
+            answered=_when(enrolment.answered_at, tz),
+        )
+    ]
+    contacts = holdings.contacts.get(number, [])
+    if contacts:
+        lines.append(t("export.enrolment.contacts"))
+    lines.extend(
+        t(
+            "export.contact",
+            step=contact.step + 1,
+            sent=_when(contact.queued_at, tz),
+            delivered=_when(contact.delivered_at, tz),
+        )
+        for contact in contacts
+    )
+    calls = holdings.calls.get(number, [])
+    if calls:
+        lines.append(t("export.enrolment.calls"))
+    lines.extend(
+        f"    {_when(call.called_at, tz)} · {t(f'export.call.{call.outcome}')}" for call in calls
+    )
+    return lines
+
+
+def _opt_outs(holdings: Holdings, t: Text, tz: ZoneInfo) -> str:
+    lines = [t("export.opt_outs", n=len(holdings.opt_outs))]
+    lines.extend(
+        t(
+            "export.opt_out",
+            programme=_programme(opt_out.programme_id, t),
+            date=_when(opt_out.opted_out_at, tz),
+        )
+        for opt_out in holdings.opt_outs
+    )
+    return "\n".join(lines)
+
+
+def _completions(holdings: Holdings, t: Text) -> str:
+    lines = [t("export.completions", n=len(holdings.completions))]
+    lines.extend(
+        t(
+            "export.completion",
+            programme=_programme(completion.programme_id, t),
+            date=_day(completion.done_on),
+            source=t(f"export.completion.{completion.source}"),
+        )
+        for completion in holdings.completions
+    )
     return "\n".join(lines)
 
 

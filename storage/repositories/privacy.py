@@ -1,5 +1,6 @@
 """What one patient's rights reach: everything held about them (a copy), what consent withdrawal
 stops, what erasure blanks or deletes, and the retention purge of ended requests' contents.
+Follow-up programmes' rows count among the patient's holdings like any other.
 
 The rules (which states stop, which requests are ended) are the front desk's: callers pass them.
 """
@@ -20,10 +21,17 @@ from storage.tables import (
     Appointment,
     Attachment,
     Caregiver,
+    Completion,
+    Contact,
     Conversation,
+    Enrolment,
     OutboundMessage,
     Patient,
+    PatientTag,
+    PreventionConsent,
     ProcessedUpdate,
+    ProgrammeCall,
+    ProgrammeOptOut,
     Rating,
     Reminder,
     Request,
@@ -49,6 +57,14 @@ class Holdings:
     caregivers: list[Caregiver] = field(default_factory=list)
     conversation: Conversation | None = None
     messages: list[OutboundMessage] = field(default_factory=list)
+    # Follow-up programmes: contacts and calls by enrolment, as events are by request.
+    tags: list[PatientTag] = field(default_factory=list)
+    prevention_consent: PreventionConsent | None = None
+    enrolments: list[Enrolment] = field(default_factory=list)
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    calls: dict[int, list[ProgrammeCall]] = field(default_factory=dict)
+    opt_outs: list[ProgrammeOptOut] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
 
 
 def column_keys(table: type[Any]) -> list[str]:
@@ -124,7 +140,39 @@ class PrivacyRepository:
             .where(OutboundMessage.chat_id == chat)
             .order_by(col(OutboundMessage.id))
         )
+        await self._programme_holdings(held, pid)
         return held
+
+    async def _programme_holdings(self, held: Holdings, pid: int) -> None:
+        held.tags = await self._rows(
+            select(PatientTag).where(PatientTag.patient_id == pid).order_by(col(PatientTag.tag))
+        )
+        held.prevention_consent = await self._session.get(PreventionConsent, pid)
+        held.enrolments = await self._rows(
+            select(Enrolment)
+            .where(Enrolment.patient_id == pid)
+            .order_by(col(Enrolment.planned_at), col(Enrolment.id))
+        )
+        ids = [e.id for e in held.enrolments if e.id is not None]
+        if ids:
+            contacts = select(Contact).where(col(Contact.enrolment_id).in_(ids))
+            ordered = contacts.order_by(col(Contact.queued_at), col(Contact.step))
+            for contact in await self._rows(ordered):
+                held.contacts.setdefault(contact.enrolment_id, []).append(contact)
+            calls = select(ProgrammeCall).where(col(ProgrammeCall.enrolment_id).in_(ids))
+            ordered_calls = calls.order_by(col(ProgrammeCall.called_at), col(ProgrammeCall.id))
+            for call in await self._rows(ordered_calls):
+                held.calls.setdefault(call.enrolment_id, []).append(call)
+        held.opt_outs = await self._rows(
+            select(ProgrammeOptOut)
+            .where(ProgrammeOptOut.patient_id == pid)
+            .order_by(col(ProgrammeOptOut.opted_out_at))
+        )
+        held.completions = await self._rows(
+            select(Completion)
+            .where(Completion.patient_id == pid)
+            .order_by(col(Completion.done_on), col(Completion.id))
+        )
 
     # --- consent withdrawal ---------------------------------------------------------------
 
@@ -219,6 +267,40 @@ class PrivacyRepository:
         query = select(OutboundMessage).where(_outbox_of(patient_id))
         for message in (await self._session.exec(query)).all():
             await self._session.delete(message)
+
+    async def delete_programme_records(self, *, patient_id: int) -> int:
+        """Every follow-up programme row of the patient: tags, the consent to prevention
+        reminders, enrolments with their contacts and calls, opt-outs, completions; how many.
+        The cycles' recorded counts stay: they name no one."""
+        session = self._session
+        enrolled = select(Enrolment.id).where(Enrolment.patient_id == patient_id)
+        # Contacts and calls point at enrolments: they go first, in a flush of their own.
+        dependants: list[Any] = [
+            *(await self._rows(select(Contact).where(col(Contact.enrolment_id).in_(enrolled)))),
+            *(
+                await self._rows(
+                    select(ProgrammeCall).where(col(ProgrammeCall.enrolment_id).in_(enrolled))
+                )
+            ),
+        ]
+        owned: list[Any] = [
+            *(await self._rows(select(Enrolment).where(Enrolment.patient_id == patient_id))),
+            *(await self._rows(select(PatientTag).where(PatientTag.patient_id == patient_id))),
+            *(
+                await self._rows(
+                    select(ProgrammeOptOut).where(ProgrammeOptOut.patient_id == patient_id)
+                )
+            ),
+            *(await self._rows(select(Completion).where(Completion.patient_id == patient_id))),
+        ]
+        consent = await session.get(PreventionConsent, patient_id)
+        if consent is not None:
+            owned.append(consent)
+        for batch in (dependants, owned):
+            for item in batch:
+                await session.delete(item)
+            await session.flush()
+        return len(dependants) + len(owned)
 
     async def forget_chat(self, *, chat_id: int, keep_chat_id: int | None = None) -> None:
         """Delete the conversations with or from `chat_id` (but `keep_chat_id`'s), every outbox

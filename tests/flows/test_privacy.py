@@ -30,16 +30,24 @@ from storage.tables import (
     Appointment,
     Attachment,
     Caregiver,
+    Completion,
+    Contact,
     Conversation,
+    Enrolment,
     OutboundMessage,
     Patient,
+    PatientTag,
+    PreventionConsent,
+    ProgrammeCall,
+    ProgrammeCycle,
+    ProgrammeOptOut,
     Rating,
     Reminder,
     Request,
     RequestEvent,
     Therapy,
 )
-from storage.uow import Database
+from storage.uow import Database, UnitOfWork
 from tests.flows.harness import Person, RecordingRenderer
 from tests.flows.test_staff_desk import add_staff, file_question
 
@@ -66,7 +74,19 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "conversations": lambda data: [data["conversation"]] if data["conversation"] else [],
     "outbound_messages": lambda data: data["messages"],
     "caregivers": lambda data: data["caregivers"],
+    "patient_tags": lambda data: data["tags"],
+    "prevention_consents": lambda data: (
+        [data["prevention_consent"]] if data["prevention_consent"] else []
+    ),
+    "programme_enrolments": lambda data: data["enrolments"],
+    "programme_contacts": lambda data: [c for e in data["enrolments"] for c in e["contacts"]],
+    "programme_calls": lambda data: [c for e in data["enrolments"] for c in e["calls"]],
+    "programme_opt_outs": lambda data: data["opt_outs"],
+    "programme_completions": lambda data: data["completions"],
 }
+# The patient's rows in each programme table, for erasure to leave none behind.
+PROGRAMME_ROWS = (PatientTag, PreventionConsent, Enrolment, Contact, ProgrammeCall,
+                  ProgrammeOptOut, Completion)  # fmt: skip
 
 
 @dataclass
@@ -189,7 +209,63 @@ async def add_records(app: App) -> None:
                 kind="caregiver_alert",
             )
         )
+        await add_programme_records(uow, pid, chat=501, now=now)
         await uow.commit()
+
+
+async def add_programme_records(uow: UnitOfWork, pid: int, *, chat: int, now: datetime) -> None:
+    """Tags, consent to prevention reminders, a diabetes review not answered (two messages, the
+    second still waiting in the outbox, a staff call), a flu vaccination done, and a programme
+    left."""
+    programmes = uow.programmes
+    await programmes.add_tags(pairs=[(pid, "diabete"), (pid, "ipertensione")], now=now)
+    await programmes.give_prevention_consent(patient_id=pid, version="2026-10", now=now)
+    cycle = await programmes.open_cycle(
+        programme_id="diabetes", started_at=now - timedelta(days=20), ends_at=None
+    )
+    await programmes.record_planning(cycle=cycle, eligible=1, excluded={}, now=now)
+    review = Enrolment(
+        patient_id=pid, programme_id="diabetes", cycle=cycle.cycle, state="non_responder",
+        next_step=2, planned_at=now - timedelta(days=20), invited_at=now - timedelta(days=20),
+        non_responder_at=now - timedelta(days=1),
+    )  # fmt: skip
+    flu = Enrolment(
+        patient_id=pid, programme_id="flu", cycle=1, state="already_done", next_step=1,
+        planned_at=now - timedelta(days=10), answered_at=now - timedelta(days=9), answer="done",
+    )  # fmt: skip
+    waiting = OutboundMessage(
+        idempotency_key="test:programme", chat_id=chat, payload={"text": "Controllo diabete"},
+        not_before=now + timedelta(days=1), kind="programme", queued=False,
+    )  # fmt: skip
+    uow.session.add_all([review, flu, waiting])
+    await uow.session.flush()
+    assert review.id is not None
+    assert flu.id is not None
+    uow.session.add_all(
+        [
+            Contact(enrolment_id=review.id, patient_id=pid, programme_id="diabetes",
+                    cycle=cycle.cycle, step=0, queued_at=now - timedelta(days=20),
+                    delivered_at=now - timedelta(days=20)),
+            Contact(enrolment_id=review.id, patient_id=pid, programme_id="diabetes",
+                    cycle=cycle.cycle, step=1, queued_at=now, outbox_id=waiting.id),
+        ]
+    )  # fmt: skip
+    await programmes.add_call(enrolment_id=review.id, outcome="no_answer", staff_id=None, now=now)
+    await programmes.add_completion(
+        patient_id=pid, programme_id="flu", done_on=now.date() - timedelta(days=12),
+        source="patient", now=now, enrolment_id=flu.id,
+    )  # fmt: skip
+    await programmes.opt_out(patient_id=pid, programme_id="hypertension", now=now,
+                             enrolment_id=None)  # fmt: skip
+
+
+async def programme_rows(database: Database) -> dict[str, int]:
+    """How many rows each programme table holds that belong to a patient."""
+    async with database.uow() as uow:
+        return {
+            table.__tablename__: len((await uow.session.exec(select(table))).all())  # type: ignore[attr-defined]
+            for table in PROGRAMME_ROWS
+        }
 
 
 def totals(stats: Stats) -> tuple[object, ...]:
@@ -288,11 +364,32 @@ async def test_export_sends_everything_as_two_protected_documents(
     assert data["caregivers"][0]["name"] == CAREGIVER
     assert "token" not in data["caregivers"][0]
     assert data["conversation"]["flow"] == "settings"
+    assert [t["tag"] for t in data["tags"]] == ["diabete", "ipertensione"]
+    assert data["prevention_consent"]["consent_version"] == "2026-10"
+    review, flu = data["enrolments"]
+    assert (review["programme_id"], review["state"]) == ("diabetes", "non_responder")
+    assert [c["step"] for c in review["contacts"]] == [0, 1]
+    assert [c["outcome"] for c in review["calls"]] == ["no_answer"]
+    assert flu["state"] == "already_done"
+    assert data["opt_outs"][0]["programme_id"] == "hypertension"
+    assert data["completions"][0]["source"] == "patient"
 
     summary = (by_name["dati-20261124.txt"] or b"").decode()
     for expected in ("Maria Bianchi", "BNCMRA80A41H501E", QUESTION, ASKED, MEDICINE, CAREGIVER):
         assert expected in summary
     assert "n. 1 · Domanda · chiusa" in summary
+    for expected in (
+        "CONSENSO AI PROMEMORIA DI PREVENZIONE\nVersione: 2026-10",
+        "CONDIZIONI REGISTRATE DALLO STUDIO (2)\n  diabete, ipertensione",
+        "PROGRAMMI DI CONTROLLO (2)",
+        "· ciclo 1 · nessuna risposta",
+        "    messaggio 2: inviato il",
+        "nessuna risposta",
+        "PROGRAMMI LASCIATI (1)",
+        "CONTROLLI FATTI (1)",
+        "segnalato da lei",
+    ):
+        assert expected in summary
 
 
 # --- erasure ------------------------------------------------------------------------------
@@ -332,6 +429,7 @@ async def test_erasure_leaves_no_personal_data_and_the_same_stats(
     }  # fmt: skip
     assert appointments == {"attended", "cancelled"}
     assert not therapy.active
+    assert set((await programme_rows(app.database)).values()) == {0}
 
     await doctor.text("/open 2")
     assert "dati cancellati" in doctor.last().text
@@ -537,3 +635,37 @@ async def test_export_erase_and_purge_on_both_databases(database: Database) -> N
         reminder = (await uow.session.exec(select(Reminder))).one()
     assert all(r.answers == {} for r in rows)
     assert reminder.status == "cancelled"
+
+
+async def test_erasure_leaves_no_programme_row_behind(database: Database) -> None:
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    async with database.uow() as uow:
+        maria = await uow.patients.add(patient=Patient(telegram_id=601, first_name="Maria"))
+        other = await uow.patients.add(patient=Patient(telegram_id=602, first_name="Anna"))
+        assert maria.id is not None
+        assert other.id is not None
+        await add_programme_records(uow, maria.id, chat=601, now=now)
+        await uow.programmes.add_tags(pairs=[(other.id, "diabete")], now=now)
+        await uow.commit()
+    before = await programme_rows(database)
+    assert all(before.values()), before
+
+    async with database.uow() as uow:
+        found = await uow.patients.get(patient_id=maria.id)
+        assert found is not None
+        await erase_patient(uow, found, now=now)
+        await uow.commit()
+
+    assert await programme_rows(database) == {
+        name: 1 if name == "patient_tags" else 0 for name in before
+    }  # Anna's tag stays
+    async with database.uow() as uow:
+        cycle = (await uow.session.exec(select(ProgrammeCycle))).one()
+        waiting = (
+            await uow.session.exec(
+                select(OutboundMessage).where(OutboundMessage.kind == "programme")
+            )
+        ).all()
+        assert await uow.programmes.tags_of(patient_id=other.id) == ["diabete"]
+    assert (cycle.programme_id, cycle.eligible) == ("diabetes", 1)  # the counts name no one
+    assert waiting == []
