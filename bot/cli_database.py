@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-# SQLAlchemy is imported where a URL is read, not when the command starts: `frontdesk --help`
+# URLs are read by storage.urls, which imports SQLAlchemy only when called: `frontdesk --help`
 # stays quick.
 
 SANDBOX_FILE = Path("sandbox.db")  # `frontdesk sandbox`'s default, in the folder it runs in
@@ -21,10 +21,8 @@ SANDBOX_URL = f"sqlite+aiosqlite:///./{SANDBOX_FILE}"
 
 def check_database(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """`--database`: a SQLite or PostgreSQL URL as DATABASE_URL takes it, or a SQLite file."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from flows.settings import normalise_database_url
+    from storage.urls import is_readable_url
 
     if value is None:
         return None
@@ -38,31 +36,27 @@ def check_database(_ctx: click.Context, _param: click.Parameter, value: str | No
         return f"sqlite+aiosqlite:///{path}"
     try:
         url = normalise_database_url(value)
-        make_url(url)
-    except (ValueError, ArgumentError):
+    except ValueError:
+        url = ""
+    if not url or not is_readable_url(url):
         raise click.BadParameter(
             "use a sqlite+aiosqlite:/// or postgresql+asyncpg:// URL, or a SQLite file"
-        ) from None
+        )
     return url
 
 
 def describe(url: str) -> str:
     """How messages name the database: the SQLite file as given, or the URL with the password
     hidden (never printed)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from storage.engine import is_sqlite, sqlite_path
+    from storage.urls import masked_url
 
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is None:
             return "the in-memory SQLite database"
         return str(path)
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "the configured database"
+    return masked_url(url) or "the configured database"
 
 
 def sandbox_hint(url: str) -> str:
