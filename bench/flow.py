@@ -41,7 +41,7 @@ import aiohttp
 from sqlalchemy import func
 from sqlmodel import select
 
-from flows.validation import Valid, fiscal_code_check_char, validate_fiscal_code
+from flows.parsing import Valid, fiscal_code_check_char, validate_fiscal_code
 from storage.tables import ProcessedUpdate, Request
 from storage.uow import Database
 

@@ -262,7 +262,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
     from flows.clock import clock_from_environment
     from flows.i18n import Catalog
     from flows.kinds import registry as request_kinds
-    from flows.reports import to_csv, to_html
+    from flows.kpi_report import to_csv, to_html
     from flows.stats import compute, parse_period, recorded_shift
     from storage.types import utcnow
 
@@ -329,7 +329,7 @@ def run(emulator_port: int | None) -> None:
 
     # bootstrap() checks the schema (and upgrades an embedded SQLite database), once.
     from bot.bootstrap import SchemaNotCurrent
-    from bot.lifecycle import StartupError
+    from bot.runtime import StartupError
     from bot.serve import CannotServe, configure_logging, serve
 
     configure_logging(settings.log_level)

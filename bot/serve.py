@@ -26,7 +26,7 @@ def configure_logging(level: str) -> None:
     """Before anything logs: the chatty libraries would print SQL parameters and request URLs
     (message texts, the button-signing key, the token) at DEBUG."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
-    from bot.lifecycle import quiet_loggers
+    from bot.runtime import quiet_loggers
 
     quiet_loggers()
 

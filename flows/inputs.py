@@ -10,6 +10,7 @@ from typing import Any
 from flows.codes import StepCode
 from flows.declarations import Choose, Contact, Files, Flow, Step, Summary, Typed
 from flows.events import ContactIn, FileIn, TextIn
+from flows.parsing import Invalid, normalise_phone
 from flows.runner import (
     INTERNAL,
     advance,
@@ -24,7 +25,6 @@ from flows.runner import (
     store,
 )
 from flows.turn import Turn
-from flows.validation import Invalid, normalise_phone
 from flows.validators import Problem, check
 
 

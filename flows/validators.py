@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from flows import validation as v
+from flows import parsing as v
 from flows.declarations import Typed
 
 NUMBER_EXAMPLE = "2"

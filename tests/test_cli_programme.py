@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from flows.validation import fiscal_code_check_char
+from flows.parsing import fiscal_code_check_char
 from storage.tables import Patient, PatientTag
 from storage.uow import Database
 from tests.test_cli import frontdesk

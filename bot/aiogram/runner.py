@@ -1,4 +1,4 @@
-"""Run the front desk on aiogram 3: build the Bot and Dispatcher, then serve (see `lifecycle`).
+"""Run the front desk on aiogram 3: build the Bot and Dispatcher, then serve (see `bot.runtime`).
 
 The Bot talks to TELEGRAM_API_BASE_URL through aiogram's own aiohttp session; updates come in
 through the shared feed (long polling or the webhook), which hands each to the Dispatcher.
@@ -23,7 +23,8 @@ from bot.aiogram.convert import parse, raw_of, route
 from bot.aiogram.handlers import Handlers, router
 from bot.botapi import BotApiError
 from bot.feed import Route, Unparsed, parse_each
-from bot.lifecycle import (
+from bot.renderer import Renderer, Unreachable
+from bot.runtime import (
     ALLOWED_UPDATES,
     CONCURRENCY,
     POLL_SECONDS,
@@ -33,7 +34,6 @@ from bot.lifecycle import (
     serve,
     webhook_options,
 )
-from bot.renderer import Renderer, Unreachable
 from flows.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class AiogramSource:
 async def run(
     app: AppLike, *, stop: asyncio.Event | None = None, on_unreachable: Unreachable | None = None
 ) -> None:
-    """The front desk on aiogram until `stop` (see `bot.lifecycle.serve`); `on_unreachable(chat_id)`
+    """The front desk on aiogram until `stop` (see `bot.runtime.serve`); `on_unreachable(chat_id)`
     is called when someone blocks the bot or a send gets a 403."""
     quiet_loggers()
     bot = build_bot(app.settings)

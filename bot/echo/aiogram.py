@@ -26,7 +26,7 @@ from aiogram.types import (
 )
 
 from bot.aiogram.runner import build_bot
-from bot.lifecycle import ALLOWED_UPDATES, CONCURRENCY, POLL_SECONDS, quiet_loggers
+from bot.runtime import ALLOWED_UPDATES, CONCURRENCY, POLL_SECONDS, quiet_loggers
 from bot.serve import LOG_FORMAT
 from flows.settings import Settings
 

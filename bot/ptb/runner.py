@@ -1,5 +1,5 @@
 """Run the front desk on python-telegram-bot 22: build the Application, then serve (see
-`lifecycle`).
+`bot.runtime`).
 
 PTB's own Updater is not used: updates come in through the shared feed (long polling or the
 webhook), which journals them before they are confirmed and hands each to
@@ -18,7 +18,11 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.feed import Route, Unparsed, parse_each
-from bot.lifecycle import (
+from bot.ptb.api import PtbBotApi, translated
+from bot.ptb.convert import check, route
+from bot.ptb.handlers import Handlers, register
+from bot.renderer import Renderer, Unreachable
+from bot.runtime import (
     ALLOWED_UPDATES,
     CONCURRENCY,
     POLL_SECONDS,
@@ -29,10 +33,6 @@ from bot.lifecycle import (
     stop_on_signals,
     webhook_options,
 )
-from bot.ptb.api import PtbBotApi, translated
-from bot.ptb.convert import check, route
-from bot.ptb.handlers import Handlers, register
-from bot.renderer import Renderer, Unreachable
 from bot.transport import AiohttpRequest
 from flows.settings import Settings
 
@@ -128,7 +128,7 @@ class PtbSource:
 async def run(
     app: AppLike, *, stop: asyncio.Event | None = None, on_unreachable: Unreachable | None = None
 ) -> None:
-    """The front desk on PTB until `stop` (see `bot.lifecycle.serve`); `on_unreachable(chat_id)`
+    """The front desk on PTB until `stop` (see `bot.runtime.serve`); `on_unreachable(chat_id)`
     is called when someone blocks the bot or a send gets a 403."""
     quiet_loggers()
     application = build_application(app.settings)

@@ -7,12 +7,12 @@ from datetime import date
 from flows.calendar import OpeningHours
 from flows.codes import CONSENT_AGAIN
 from flows.declarations import Choose, Contact, Flow, Option, Step, Summary, Typed
+from flows.parsing import fiscal_code_matches
 from flows.practice import practice_text
 from flows.registry import Registry
 from flows.reply import Outgoing
 from flows.runner import INTERNAL, answers, go_home, show_step, start_flow
 from flows.turn import Turn
-from flows.validation import fiscal_code_matches
 from storage.tables import Patient
 
 AFTER = f"{INTERNAL}after"  # a flow to open once onboarding is done (from a deep link)

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flows.parsing import Invalid, validate_fiscal_code
 from flows.programmes.problems import Problem
-from flows.validation import Invalid, validate_fiscal_code
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000  # a practice has a few thousand patients; far more is not this file

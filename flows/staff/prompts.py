@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta
 from flows.codes import NO_NOTE, SNOOZE_DAYS, StaffCode
 from flows.errors import DomainError
 from flows.lifecycle import Action
+from flows.parsing import Invalid, clean_text, parse_date
 from flows.reply import Button, FileRef, Outgoing
 from flows.staff import actions, screens, visits
 from flows.staff.templates import for_action, label, templates
 from flows.turn import Turn
-from flows.validation import Invalid, clean_text, parse_date
 
 MAX_NOTE = 1000
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from flows.errors import DomainError
 from flows.lifecycle import Action
+from flows.parsing import Invalid, clean_text
 from flows.staff.actions import staff_of
 from flows.turn import Turn
-from flows.validation import Invalid, clean_text
 
 TEMPLATES_SETTING = "templates"
 MAX_TEMPLATES = 12

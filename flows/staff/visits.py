@@ -13,10 +13,10 @@ from flows.codes import AnswerOp, CardOp, PatientGlobal, StaffCode
 from flows.dates import day_and_time
 from flows.errors import DomainError, NotFound
 from flows.lifecycle import Action, State
+from flows.parsing import Invalid, parse_date, parse_time
 from flows.reply import Button, Outgoing
 from flows.staff import actions
 from flows.turn import Turn
-from flows.validation import Invalid, parse_date, parse_time
 from storage.tables import Appointment
 
 SLOT = re.compile(r"^\s*(\S+)\s+(?:alle\s+|ore\s+|at\s+)?(\S+)\s*$", re.IGNORECASE)

@@ -25,7 +25,7 @@ import pytest
 
 from bot.bootstrap import App, bootstrap
 from bot.emulator import Emulator, EmulatorClient
-from bot.lifecycle import AppLike
+from bot.runtime import AppLike
 from flows.clock import ShiftedClock
 from flows.events import CommandIn, Event, FileIn, TapIn
 from flows.reply import Outgoing

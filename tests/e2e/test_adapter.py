@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from bot.bootstrap import App
 from bot.emulator import Emulator, EmulatorClient
-from bot.lifecycle import StartupError
+from bot.runtime import StartupError
 from flows.events import ContactIn, FileIn, OtherIn
 from flows.settings import Settings
 from tests.e2e.conftest import (

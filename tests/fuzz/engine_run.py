@@ -17,7 +17,7 @@ from itertools import count
 from pathlib import Path
 
 from bot.bootstrap import App, bootstrap
-from bot.lifecycle import quiet_loggers
+from bot.runtime import quiet_loggers
 from flows.clock import FixedClock
 from flows.events import (
     CommandIn,

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.bootstrap import App
-from bot.lifecycle import quiet_loggers
+from bot.runtime import quiet_loggers
 from tests.fuzz.engine_run import EngineFuzz, fuzz_app
 from tests.fuzz.world import Findings
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.feed import Feed, Unparsed, parse_each, update_id_of
-from bot.lifecycle import Source, replay
+from bot.runtime import Source, replay
 from bot.webhook import Refusals
 from flows.callbacks import CallbackCodec
 from flows.engine import FrontDesk

@@ -16,7 +16,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.validation import fiscal_code_check_char
+from flows.parsing import fiscal_code_check_char
 
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
 # Unicode a phone can send that a desk might choke on: RTL, zero-width, control, combining, emoji.

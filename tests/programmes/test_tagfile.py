@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import string
 
+from flows.parsing import fiscal_code_check_char
 from flows.programmes.builtin import DEFAULT_TAGS
 from flows.programmes.tagfile import TagFile, TagRow, parse_tag_file
 from flows.programmes.tagplan import Holder, plan_import
-from flows.validation import fiscal_code_check_char
 
 
 def code(n: int) -> str:

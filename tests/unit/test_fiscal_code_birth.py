@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from flows.declarations import Typed
-from flows.validation import fiscal_code_check_char, fiscal_code_matches
+from flows.parsing import fiscal_code_check_char, fiscal_code_matches
 from flows.validators import Problem, check
 
 CODE = Typed("fiscal_code", validator="fiscal_code")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flows.validation import (
+from flows.parsing import (
     BIRTH_DATE_EXAMPLE,
     FISCAL_CODE_EXAMPLE,
     REASON_KEYS,
