@@ -102,14 +102,7 @@ async def _keep_welcome(turn: Turn, answer_key: str) -> None:
 async def accept_consent(turn: Turn) -> None:
     settings = turn.desk.settings
     await _keep_welcome(turn, "consent.answer.accepted")
-    patient = turn.patient
-    if patient is None:
-        patient = await turn.uow.patients.add(
-            patient=Patient(
-                telegram_id=turn.sender.user_id, language=turn.lang, created_at=turn.now
-            )
-        )
-        turn.patient = patient
+    patient = await _patient_row(turn)
     patient.consent_version = settings.consent_version
     patient.consent_at = turn.now
     patient.consent_withdrawn_at = None
@@ -122,16 +115,20 @@ async def accept_consent(turn: Turn) -> None:
         await _continue(turn, after, notice=turn.t("consent.thanks"))
 
 
-async def decline_consent(turn: Turn) -> None:
-    """Only the refusal itself is remembered, so we do not ask again at every message."""
-    patient = turn.patient
-    if patient is None:
-        patient = await turn.uow.patients.add(
+async def _patient_row(turn: Turn) -> Patient:
+    """The person's row, made on their first answer to the privacy notice."""
+    if turn.patient is None:
+        turn.patient = await turn.uow.patients.add(
             patient=Patient(
                 telegram_id=turn.sender.user_id, language=turn.lang, created_at=turn.now
             )
         )
-        turn.patient = patient
+    return turn.patient
+
+
+async def decline_consent(turn: Turn) -> None:
+    """Only the refusal itself is remembered, so we do not ask again at every message."""
+    patient = await _patient_row(turn)
     patient.consent_declined_at = turn.now
     await turn.uow.patients.save(patient=patient)
     await _keep_welcome(turn, "consent.answer.declined")
