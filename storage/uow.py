@@ -21,6 +21,7 @@ from storage.repositories import (
     StaffRepository,
     UpdateJournal,
 )
+from storage.repositories.programmes import ProgrammeRepository
 
 
 class WriterGate:
@@ -84,6 +85,8 @@ class UnitOfWork:
     conversations: ConversationRepository
     updates: UpdateJournal
     settings: SettingRepository
+    # Follow-up programmes.
+    programmes: ProgrammeRepository
 
     def __init__(
         self,
@@ -107,6 +110,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session, self.link)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
+        # Follow-up programmes.
+        self.programmes = ProgrammeRepository(self.session)
         return self
 
     async def __aexit__(

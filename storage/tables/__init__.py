@@ -2,6 +2,17 @@
 
 from storage.tables.conversations import Conversation, ProcessedUpdate
 from storage.tables.people import Patient, PracticeSetting, Staff
+from storage.tables.programmes import (
+    Completion,
+    Contact,
+    Enrolment,
+    PatientTag,
+    PreventionConsent,
+    ProgrammeCall,
+    ProgrammeCycle,
+    ProgrammeOptOut,
+    ProgrammeState,
+)
 from storage.tables.reminders import (
     Appointment,
     Caregiver,
@@ -16,11 +27,20 @@ __all__ = [
     "Appointment",
     "Attachment",
     "Caregiver",
+    "Completion",
+    "Contact",
     "Conversation",
+    "Enrolment",
     "OutboundMessage",
     "Patient",
+    "PatientTag",
     "PracticeSetting",
+    "PreventionConsent",
     "ProcessedUpdate",
+    "ProgrammeCall",
+    "ProgrammeCycle",
+    "ProgrammeOptOut",
+    "ProgrammeState",
     "Rating",
     "Reminder",
     "Request",
