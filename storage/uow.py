@@ -22,6 +22,7 @@ from storage.repositories import (
     UpdateJournal,
 )
 from storage.repositories.programmes import ProgrammeRepository
+from storage.repositories.tags import TagRepository
 
 
 class WriterGate:
@@ -87,6 +88,7 @@ class UnitOfWork:
     settings: SettingRepository
     # Follow-up programmes.
     programmes: ProgrammeRepository
+    tags: TagRepository
 
     def __init__(
         self,
@@ -112,6 +114,7 @@ class UnitOfWork:
         self.settings = SettingRepository(self.session)
         # Follow-up programmes.
         self.programmes = ProgrammeRepository(self.session)
+        self.tags = TagRepository(self.session)
         return self
 
     async def __aexit__(
