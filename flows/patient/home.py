@@ -8,6 +8,7 @@ from flows.errors import NotFound
 from flows.lifecycle import State
 from flows.patient import replies, services
 from flows.privacy import screens as privacy
+from flows.programmes import prevention
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
 from flows.staff.screens import answers_text
@@ -63,6 +64,7 @@ SETTINGS = Flow(
                 options=(
                     Option("language", "settings.language", goto="language"),
                     Option("privacy", "settings.privacy", goto="privacy"),
+                    Option("prevention", "settings.prevention", goto="prevention"),
                 ),
             ),
             cancel=False,
@@ -93,6 +95,7 @@ SETTINGS = Flow(
             ),
             cancel=False,
         ),
+        prevention.SETTINGS_STEP,  # consent to prevention reminders, on or off
         Step(
             "withdraw",
             "privacy.withdraw.confirm.full",
