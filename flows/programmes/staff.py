@@ -128,7 +128,7 @@ async def show_calls(
         phone = (patient.phone if patient else None) or "—"
         title = titles.get(enrolment.programme_id, enrolment.programme_id)
         lines.append(turn.t("programmes.calls.line", id=enrolment.id, name=patient_name(patient),
-                            phone=phone, programme=title))  # fmt: skip
+                            contact=phone, programme=title))  # fmt: skip
         rows.append(
             tuple(
                 _button(turn, f"programmes.outcome.{outcome}", Op.OUTCOME, enrolment.id, letter)
