@@ -108,7 +108,7 @@ async def show_preview(turn: Turn, programme: Programme) -> None:
                     excluded=excluded or turn.t("programmes.excluded.none"))]  # fmt: skip
     rows: list[tuple[Button, ...]] = [
         (_button(turn, "programmes.start", Op.START, programme.id),),
-        (_button(turn, "programmes.back", Op.CARD, programme.id),),
+        (_button(turn, "programmes.card.back", Op.CARD, programme.id),),
     ]
     _show(turn, lines, rows, None)
 
