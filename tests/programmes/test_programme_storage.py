@@ -30,9 +30,11 @@ async def test_preview_tells_each_exclusion_apart(database: Database) -> None:
     await make_patient(database, tags=("ipertensione",))  # not in the segment
     left = await make_patient(database)
     done = await make_patient(database)
-    capped = await make_patient(database)
+    await make_patient(database)  # capped: another programme wrote to them
     async with database.uow() as uow:
-        assert left.id and done.id and capped.id and invited.id
+        assert left.id is not None
+        assert done.id is not None
+        assert invited.id is not None
         await uow.programmes.opt_out(
             patient_id=left.id, programme_id="diabetes", now=TUESDAY, enrolment_id=None
         )
@@ -135,3 +137,53 @@ async def test_programme_messages_wait_in_their_own_lane(database: Database) -> 
         await uow.commit()
     assert [row.kind for row in lane] == ["programme"]
     assert lane[0].status == "claimed"
+
+
+async def test_deliveries_and_appointments_reach_the_funnel(database: Database) -> None:
+    from flows.programmes import answers
+    from flows.programmes.funnel import funnel
+    from storage.tables import Appointment
+    from tests.factories import make_request
+
+    programme = diabetes()
+    patient = await make_patient(database)
+    assert patient.id is not None
+    async with database.uow() as uow:
+        await running.start(uow, programme, now=TUESDAY, tz=TZ)
+        await sending.tick(uow, [programme], now=TUESDAY, settings=SETTINGS, compose=compose)
+        await uow.commit()
+    later = TUESDAY + timedelta(minutes=5)
+    async with database.uow() as uow:
+        (row,) = await uow.programmes.claim_lane(
+            now=later, worker="w", lease=timedelta(minutes=5), limit=10
+        )
+        row.status, row.sent_at = "sent", later
+        await OutboxRepository(uow.session).save(row=row)
+        enrolment = await uow.programmes.enrolment_of(
+            patient_id=patient.id, programme_id="diabetes", cycle=1
+        )
+        assert enrolment is not None
+        assert enrolment.id is not None
+        await answers.book(uow, programme, enrolment_id=enrolment.id, patient_id=patient.id,
+                           now=later)  # fmt: skip
+        await uow.commit()
+    request = await make_request(database, patient=patient, kind="visit")
+    visit_at = TUESDAY + timedelta(days=10)
+    async with database.uow() as uow:
+        await answers.link_request(uow, enrolment_id=enrolment.id, request_id=request.id,
+                                   now=later)  # fmt: skip
+        visit = Appointment(patient_id=patient.id, request_id=request.id, starts_at=visit_at,
+                            status="attended", marked_at=visit_at)  # fmt: skip
+        uow.session.add(visit)
+        await uow.commit()
+    async with database.uow() as uow:
+        await sending.tick(uow, [programme], now=visit_at, settings=SETTINGS, compose=compose)
+        await uow.commit()
+    async with database.uow() as uow:
+        seen = await funnel(uow, "diabetes", 1)
+    counts = seen.counts
+    assert [counts[s] for s in ("eligible", "invited", "delivered", "answered", "booked",
+                                "attended")] == [1, 1, 1, 1, 1, 1]  # fmt: skip
+    assert seen.conversion("attended") == 1.0
+    assert seen.messages[0].conversion == 1.0
+    assert seen.median_days_to_appointment == 10.0
