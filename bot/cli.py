@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from bot.cli_patient import patient
+from bot.cli_programme import programme
 from bot.cli_sandbox import sandbox
+from bot.cli_tags import patients
 
 if TYPE_CHECKING:
     from flows.settings import Settings
@@ -52,6 +54,8 @@ def app(database: str | None) -> None:
 
 app.add_command(patient)  # a patient's data: export and erasure
 app.add_command(sandbox)  # the offline sandbox in a browser
+app.add_command(programme)  # follow-up programmes: the file, preview, start, funnel
+app.add_command(patients)  # condition tags imported from the clinical software
 
 
 @app.group("db", help="Database schema.")

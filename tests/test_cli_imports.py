@@ -69,6 +69,8 @@ def test_staff_list_loads_only_what_it_uses(migrated: Path) -> None:
         ("patient", "erase", "42", "--yes"),
         ("report", "--since", "7d"),
         ("report", "--since", "7d", "--format", "html"),
+        ("programme", "list"),
+        ("programme", "preview", "diabetes"),
         ("--help",),
     ],
 )

@@ -32,7 +32,8 @@ def keys(read: TagFile) -> list[tuple[str, int | None]]:
 def test_semicolons_with_a_header_and_tags_split_by_commas() -> None:
     read = parse(f"Codice fiscale;Patologie\n{A};diabete, Ipertensione\n{B};\n")
     assert not read.problems
-    assert read.header and read.delimiter == ";"
+    assert read.header
+    assert read.delimiter == ";"
     assert read.rows == (
         TagRow(2, A, frozenset({"diabete", "ipertensione"})),
         TagRow(3, B, frozenset()),
@@ -41,25 +42,32 @@ def test_semicolons_with_a_header_and_tags_split_by_commas() -> None:
 
 def test_commas_without_header_and_a_tag_per_column() -> None:
     read = parse(f"{A},diabete,scompenso cardiaco\n{B.lower()},bpco\n")
-    assert not read.problems and not read.header and read.delimiter == ","
+    assert not read.problems
+    assert not read.header
+    assert read.delimiter == ","
     assert read.rows[0].tags == {"diabete", "scompenso cardiaco"}
     assert read.rows[1] == TagRow(2, B, frozenset({"BPCO"}))
 
 
 def test_tabs_quotes_and_a_code_column_named_second() -> None:
     read = parse(f'tags\tCF\n"diabete;fragile"\t{A}\n')
-    assert not read.problems and read.delimiter == "\t"
+    assert not read.problems
+    assert read.delimiter == "\t"
     assert read.rows == (TagRow(2, A, frozenset({"diabete", "fragile"})),)
 
 
 def test_utf8_with_bom_and_latin1() -> None:
     bom = parse(b"\xef\xbb\xbf" + f"codice fiscale;tag\n{A};gravidanza\n".encode())
-    assert not bom.problems and bom.encoding == "UTF-8" and bom.header
+    assert not bom.problems
+    assert bom.encoding == "UTF-8"
+    assert bom.header
     latin = parse(f"Codice fiscale;Patologìa\n{A};fragile\n".encode("latin-1"))
-    assert not latin.problems and latin.encoding == "Latin-1"
+    assert not latin.problems
+    assert latin.encoding == "Latin-1"
     assert latin.rows[0].tags == {"fragile"}
     utf16 = parse(f"CF\ttag\r\n{A}\tdiabete\r\n".encode("utf-16"))
-    assert not utf16.problems and utf16.rows[0].fiscal_code == A
+    assert not utf16.problems
+    assert utf16.rows[0].fiscal_code == A
 
 
 def test_a_wrong_separator_is_one_clear_problem() -> None:
@@ -92,7 +100,8 @@ def test_a_binary_file_or_a_spreadsheet() -> None:
 def test_fifty_thousand_rows() -> None:
     lines = [f"{code(n)};diabete" for n in range(50_000)]
     read = parse("CF;tag\n" + "\n".join(lines))
-    assert not read.problems and len(read.rows) == 50_000
+    assert not read.problems
+    assert len(read.rows) == 50_000
     assert read.rows[-1].line == 50_001
     too_many = parse_tag_file(("\n".join(lines)).encode(), known_tags=DEFAULT_TAGS, max_rows=10_000)
     assert keys(too_many) == [("tagfile.too_many_rows", None)]
@@ -113,5 +122,6 @@ def test_the_plan_says_what_changes_per_patient() -> None:
     assert [(c.patient_id, c.added, c.removed) for c in plan.changes] == [
         (10, ("BPCO",), ("fragile",))
     ]
-    assert plan.unchanged == 1 and plan.unregistered == (rows[2],)
+    assert plan.unchanged == 1
+    assert plan.unregistered == (rows[2],)
     assert (plan.added, plan.removed) == (1, 1)
