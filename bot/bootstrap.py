@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli_programme import FILE_ENV
 from flows.assembly import build_registry, callback_secret
 from flows.callbacks import CallbackCodec
 from flows.clock import Clock, clock_from_environment
@@ -22,8 +23,6 @@ from scheduler.service import ReminderScheduler
 from storage import migrate
 from storage.engine import is_sqlite
 from storage.uow import Database
-
-PROGRAMMES_FILE_ENV = "FRONTDESK_PROGRAMMES_FILE"
 
 
 @dataclass(slots=True)
@@ -48,7 +47,7 @@ class SchemaNotCurrent(RuntimeError):
 def programmes_of(catalog: Catalog) -> Loaded:
     """The built-in programmes, as the practice's file (FRONTDESK_PROGRAMMES_FILE) changes them;
     a file with problems is refused whole (`frontdesk programme validate` lists them)."""
-    name = os.environ.get(PROGRAMMES_FILE_ENV)
+    name = os.environ.get(FILE_ENV)
     loaded = load_programmes(Path(name) if name else None, text_keys=catalog.keys("it"))
     if not loaded.ok:
         raise ProgrammeFileInvalid(f"{name}: {len(loaded.problems)} problem(s)")
