@@ -99,9 +99,7 @@ async def _answer(turn: Turn, programme: Programme, number: int, op: str, arg: s
         await answers.remind_later(
             turn.uow, programme, until=until, enrolment_id=number, patient_id=pid, now=now
         )
-        answer_on_tapped(
-            turn, turn.t("programme.later.done", when=turn.t(f"programme.later.{arg}"))
-        )
+        answer_on_tapped(turn, turn.t(f"programme.later.done.{arg}"))
     elif op == ProgrammeOp.DECLINE:
         sure = (
             (_button(turn, turn.t("programme.decline.yes"), number, ProgrammeOp.DECLINE_YES),),

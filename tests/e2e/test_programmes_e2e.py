@@ -141,3 +141,47 @@ async def _patient(app: App, code: str) -> int:
     async with app.database.uow() as uow:
         found = await uow.tags.holders(fiscal_codes=[code])
     return found[code][0]
+
+
+async def test_tags_from_the_card_consent_at_the_menu_and_the_other_answers(
+    tg: EmulatorClient, app: App, frontdesk: RunningBot, bot_clock: ShiftedClock
+) -> None:
+    doctor = await make_doctor(tg, app, 9201, "Dott. Rossi")
+    carla, dario = await Someone.join(tg, 9202, "Carla"), await Someone.join(tg, 9203, "Dario")
+    await onboard(carla, code=ANNA)
+    await onboard(dario, code=BRUNO)
+    for code in (ANNA, BRUNO):
+        await doctor.say(f"/tags {await _patient(app, code)}")
+        await doctor.tap("diabete")
+        assert "✅ diabete" in " ".join((await doctor.last()).buttons)
+    await doctor.say("/programmes")
+    await doctor.tap("Controllo del diabete")
+    await doctor.tap("Anteprima")
+    await doctor.tap("Avvia")
+
+    # Asked once, at the menu, now that a programme runs; not asked again once answered.
+    for patient in (carla, dario):
+        await patient.say("/menu")
+        await patient.tap("Sì, volentieri")
+        await patient.say("/menu")
+    assert sum("promemoria" in text for text in await carla.texts()) == 1
+    bot_clock.advance(timedelta(days=1))  # the segment is looked at again a day later
+    await next_step(app, carla, 1)
+    await next_step(app, dario, 1)
+
+    await carla.tap("L'ho già fatto")
+    await carla.tap("Questo mese")
+    assert "lo abbiamo annotato" in await carla.last_text()
+    assert "Menu" in " ".join((await carla.last()).buttons)
+
+    # Paused: a tap records nothing and says so kindly; resumed, it works again.
+    await doctor.tap("Pausa")
+    await dario.tap("Ricordamelo")
+    assert "non è più attivo" in await dario.last_text()
+    await doctor.tap("Riprendi")
+    await dario.tap("Ricordamelo")
+    await dario.tap("Tra un mese")
+    assert any("glielo ricordiamo tra un mese" in text for text in await dario.texts())
+    async with app.database.uow() as uow:
+        counts = (await funnel(uow, DIABETES.id, 1)).counts
+    assert (counts["answered"], counts["already_done"], counts["snoozed"]) == (2, 1, 1)
