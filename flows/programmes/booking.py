@@ -1,6 +1,7 @@
 """«Prenoto» on a programme's message: the Visit flow with the programme's reason already
 chosen, whose request, once filed, is linked to the programme and its cycle (the funnel counts
-it as booked). The steps after the reason are the Visit flow's own."""
+it as booked). The steps after the reason are the Visit flow's own, and the request is filed as
+the Visit flow files it: this flow is a way into that kind, not a kind of its own."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ REASON_STEP = Step(
 )
 BOOKING = Flow(
     id="programme_visit",
-    kind="visit",
     title="kind.visit",
     steps=(
         URGENCY,
@@ -45,7 +45,10 @@ async def reason_option(turn: Turn, _step: Step) -> list[tuple[str, str]]:
 
 
 async def submit(turn: Turn) -> None:
-    request = await services.submit_request(turn, BOOKING)
+    # Filed as the Visit flow files it, the reason as the words the patient confirmed.
+    label = runner.answers(turn).get(f"{runner.INTERNAL}reason_label")
+    runner.store(turn, reason=str(label or ""))
+    request = await services.submit_request(turn, VISIT)
     enrolment = runner.answers(turn).get(ENROLMENT)
     if isinstance(enrolment, int) and request.id is not None:
         await answers.link_request(
