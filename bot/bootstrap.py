@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
+from bot.cli_programme import FILE_ENV
 from flows.assembly import build_registry, callback_secret
 from flows.callbacks import CallbackCodec
 from flows.clock import Clock, clock_from_environment
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
 from flows.patient.desk import PatientDesk
+from flows.programmes.desks import AskPrevention, ProgrammeAnswers, StaffProgrammes
+from flows.programmes.loader import Loaded, load_programmes
 from flows.reminders.desks import ActingForPatient, CaregiverLinks, StaffReminders
 from flows.router import Router
 from flows.settings import Settings
@@ -39,6 +44,20 @@ class SchemaNotCurrent(RuntimeError):
     pass
 
 
+def programmes_of(catalog: Catalog) -> Loaded:
+    """The built-in programmes, as the practice's file (FRONTDESK_PROGRAMMES_FILE) changes them;
+    a file with problems is refused whole (`frontdesk programme validate` lists them)."""
+    name = os.environ.get(FILE_ENV)
+    loaded = load_programmes(Path(name) if name else None, text_keys=catalog.keys("it"))
+    if not loaded.ok:
+        raise ProgrammeFileInvalid(f"{name}: {len(loaded.problems)} problem(s)")
+    return loaded
+
+
+class ProgrammeFileInvalid(RuntimeError):
+    pass
+
+
 async def bootstrap(
     settings: Settings, *, clock: Clock | None = None, database: Database | None = None
 ) -> App:
@@ -51,16 +70,27 @@ async def bootstrap(
         raise SchemaNotCurrent("the database schema is not up to date: run 'frontdesk db upgrade'")
     # The system clock, unless FRONTDESK_CLOCK starts it at another moment (tests, demos).
     clock = clock or clock_from_environment()
+    catalog = Catalog.load()
+    declared = programmes_of(catalog)
     desk = FrontDesk(
         database=database,
         settings=settings,
-        catalog=Catalog.load(),
+        catalog=catalog,
         clock=clock,
         registry=build_registry(),
         codec=CallbackCodec(await callback_secret(database)),
         # Each turn is offered to these handlers in order; the first that handles it ends it.
-        patient_desk=Router([CaregiverLinks(), ActingForPatient(PatientDesk())]),
-        staff_desk=Router([StaffReminders(), StaffDesk()], redisplay_after_error=False),
+        patient_desk=Router(
+            [
+                CaregiverLinks(),
+                ProgrammeAnswers(declared.programmes),
+                AskPrevention(ActingForPatient(PatientDesk())),
+            ]
+        ),
+        staff_desk=Router(
+            [StaffReminders(), StaffProgrammes(declared.programmes, declared.tags), StaffDesk()],
+            redisplay_after_error=False,
+        ),
     )
-    scheduler = ReminderScheduler(desk)
+    scheduler = ReminderScheduler(desk, programmes=declared.programmes)
     return App(settings=settings, database=database, desk=desk, clock=clock, scheduler=scheduler)

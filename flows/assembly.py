@@ -8,6 +8,7 @@ from flows import kinds
 from flows.codes import PatientGlobal
 from flows.patient import home, onboarding, urgency
 from flows.privacy import screens as privacy
+from flows.programmes import booking, prevention
 from flows.registry import Registry
 from flows.reminders import registry as reminders_registry
 from flows.staff import visits
@@ -26,6 +27,8 @@ def build_registry() -> Registry:
     registry.merge(requests)
     registry.merge(reminders_registry())  # therapy reminders and follow-up
     registry.commands[PatientGlobal.VISIT.head] = visits.respond  # a proposed visit slot
+    registry.merge(booking.registry())  # a visit booked from a programme's message
+    registry.merge(prevention.registry())  # consent to prevention reminders, in Settings
     return registry
 
 

@@ -98,6 +98,10 @@ class StaffCode:
     """`t:<template index>`, `t:-` (no note) or `t:d<days>` (snooze): completes the prompt."""
     CANCEL = StepCode.CANCEL
     """Cancel a prompt: the card or the inbox again."""
+    PROGRAMMES = Code("g", widest=("s", "p" * 32))  # a programme id is at most 32 long
+    """`g:<ProgrammeStaffOp>[:<programme id>]`: the programmes, a card, its preview, Da chiamare."""
+    TAG = Code("y", widest=(ID, "99"))
+    """`y:<patient>[:<tag index>]`: a patient's condition tags, one toggled."""
 
 
 LAST_PAGE: Final = -1  # INBOX's argument for the page last shown
@@ -154,6 +158,41 @@ class AttendanceOp(StrEnum):
 RATINGS: Final = "12345"
 
 
+class ProgrammeOp(StrEnum):
+    """A patient's answer to a programme's message, and the follow-up questions it asks."""
+
+    BOOK = "b"
+    DONE = "d"  # asks roughly when
+    LATER = "l"  # asks for how long
+    DECLINE = "n"  # asks to be sure first
+    WHEN = "w"  # `w.<rough>`: done roughly then (`flows.programmes.answers.ROUGHLY`)
+    SNOOZE = "s"  # `s.<days>`: remind me in that many days
+    DECLINE_YES = "y"
+    KEEP = "k"  # "no, keep me in": the message as it was
+
+
+class PreventionOp(StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+class ProgrammeStaffOp(StrEnum):
+    """What staff do on `/programmes`: `g:<op>[:<programme or enrolment>[:<outcome>]]`."""
+
+    LIST = "l"
+    CARD = "o"
+    PREVIEW = "p"  # the preview, with the confirmation to start
+    START = "s"
+    PAUSE = "u"
+    RESUME = "r"
+    STOP = "x"
+    CALLS = "c"  # Da chiamare
+    OUTCOME = "k"  # `k:<enrolment>:<letter>` (`CALL_LETTERS`)
+
+
+CALL_LETTERS: Final = {"b": "booked", "n": "no_answer", "r": "refuses", "w": "wrong_number"}
+
+
 class PatientGlobal:
     """Patients' buttons that outlive menus: the status card and every pushed message."""
 
@@ -175,6 +214,10 @@ class PatientGlobal:
     """`V.<appointment>.<AnswerOp>`: the answer to a visit slot staff proposed."""
     HOME = Code("H", ".")
     """«🏠 Menu» on a pushed message: a new menu below it."""
+    PROGRAMME = Code("Q", ".", widest=(ID, ProgrammeOp.WHEN, "months_6_12"))
+    """`Q.<enrolment>.<ProgrammeOp>[.<argument>]`: the answer to a programme's message."""
+    PREVENTION = Code("P", ".", widest=(PreventionOp.YES,))
+    """`P.<PreventionOp>`: consent to prevention reminders, asked once."""
 
 
 CAREGIVER_ACT: Final = "a"  # CAREGIVER's only operation

@@ -12,7 +12,7 @@ from storage.uow import UnitOfWork
 PATIENT_COMMANDS = ("start", "menu", "help")
 STAFF_COMMANDS = (
     "inbox", "open", "take", "ask", "ready", "close", "reject", "snooze", "assign", "urgent",
-    "slot", "therapy", "patients", "templates", "stats", "help",
+    "slot", "therapy", "patients", "tags", "templates", "programmes", "stats", "help",
 )  # fmt: skip
 SYNCED_SETTING = "staff_menu_synced"
 

@@ -115,14 +115,18 @@ class Dispatcher:
 
     async def _claim(self, limit: int) -> list[Claimed]:
         now = self.desk.clock.now()
+        night = in_quiet_hours(now, self.desk.settings)
         async with self.desk.database.uow() as uow:
-            rows = await uow.outbox.claim(
-                now=now,
-                worker=self.worker,
-                lease=LEASE,
-                limit=limit,
-                night=in_quiet_hours(now, self.desk.settings),
+            rows = list(
+                await uow.outbox.claim(
+                    now=now, worker=self.worker, lease=LEASE, limit=limit, night=night
+                )
             )
+            if len(rows) < limit and not night:
+                # Programme messages only fill the room patients' own messages leave.
+                rows += await uow.programmes.claim_lane(
+                    now=now, worker=self.worker, lease=LEASE, limit=limit - len(rows)
+                )
             claimed = [Claimed.of(row) for row in rows]
             await uow.commit()
         return claimed

@@ -15,6 +15,7 @@ import os
 import secrets
 import socket
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +24,7 @@ from flows.engine import FrontDesk
 from flows.housekeeping import tick
 from flows.logsafe import log_unexpected
 from flows.patient.services import CONFIRMATION
+from flows.programmes.model import Programme
 from flows.reminders import outbox
 from flows.reminders.reach import mark_unreachable
 from flows.reminders.times import in_quiet_hours, quiet_ends
@@ -31,6 +33,7 @@ from scheduler.leader import Leadership
 from scheduler.limiter import RateLimiter
 from scheduler.planner import plan
 from scheduler.port import OutboundPort
+from scheduler.programmes import programme_pass
 from scheduler.release import release
 from scheduler.sweep import close_windows, recover
 
@@ -50,9 +53,11 @@ class ReminderScheduler:
     `shutdown()` before it disconnects, and hands `on_unreachable` to its renderer."""
 
     def __init__(
-        self, desk: FrontDesk, *, worker: str | None = None, tick_seconds: float = TICK_SECONDS
-    ) -> None:
+        self, desk: FrontDesk, *, worker: str | None = None, tick_seconds: float = TICK_SECONDS,
+        programmes: Sequence[Programme] = (),
+    ) -> None:  # fmt: skip
         self.desk = desk
+        self.programmes = tuple(programmes)  # the follow-up programmes this practice declares
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.tick_seconds = tick_seconds
         settings = desk.settings
@@ -184,6 +189,7 @@ class ReminderScheduler:
             await plan(self.desk, now)
             await release(self.desk, now)
             await close_windows(self.desk, now)
+            await programme_pass(self.desk, self.programmes, now)
             await self._housekeeping(now)
 
     async def run_once(self) -> int:

@@ -11,6 +11,7 @@ from flows.errors import NotFound
 from flows.lifecycle import State
 from flows.patient import replies, services
 from flows.privacy import screens as privacy
+from flows.programmes import prevention
 from flows.registry import Registry
 from flows.runner import HOME, INTERNAL, answers, go_home, start_flow
 from flows.turn import Turn
@@ -65,6 +66,7 @@ SETTINGS = Flow(
                 options=(
                     Option("language", "settings.language", goto="language"),
                     Option("privacy", "settings.privacy", goto="privacy"),
+                    Option("prevention", "settings.prevention", goto="prevention"),
                 ),
             ),
             cancel=False,
@@ -95,6 +97,7 @@ SETTINGS = Flow(
             ),
             cancel=False,
         ),
+        prevention.SETTINGS_STEP,  # consent to prevention reminders, on or off
         Step(
             "withdraw",
             "privacy.withdraw.confirm.full",

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flows.codes import PatientGlobal, ProgrammeOp
 from flows.engine import FrontDesk
 from flows.programmes.model import Answer, Step
 from flows.reply import Button, Outgoing
 from storage.repositories.programmes import DueStep
 
-CODE = "Q"
-LETTERS = {Answer.BOOK: "b", Answer.DONE: "d", Answer.LATER: "l", Answer.DECLINE: "n"}
+CODE = PatientGlobal.PROGRAMME.head
+LETTERS = {
+    Answer.BOOK: ProgrammeOp.BOOK,
+    Answer.DONE: ProgrammeOp.DONE,
+    Answer.LATER: ProgrammeOp.LATER,
+    Answer.DECLINE: ProgrammeOp.DECLINE,
+}
 ANSWERS = {letter: answer for answer, letter in LETTERS.items()}
 
 # (due enrolment, the step declaration to show) -> the message
@@ -23,7 +29,7 @@ Compose = Callable[[DueStep, Step], Outgoing]
 
 
 def answer_code(enrolment_id: int, answer: Answer) -> str:
-    return f"{CODE}.{enrolment_id}.{LETTERS[answer]}"
+    return PatientGlobal.PROGRAMME(enrolment_id, LETTERS[answer])
 
 
 def composer(desk: FrontDesk) -> Compose:

@@ -45,6 +45,7 @@ async def show(turn: Turn, *, notice: str | None = None) -> None:
                 turn.button(
                     "patients.block", StaffCode.PATIENT(patient.id, VerifyOp.BLOCK), id=patient.id
                 ),
+                turn.button("patients.tags", StaffCode.TAG(patient.id)),  # condition tags
             )
         )
     if not pending:

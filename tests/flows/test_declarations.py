@@ -29,6 +29,8 @@ PROVIDER_SAMPLES = {
     "prescription_saved": ("t9999999999", "r9999999999"),
     "waiting_requests": ("9999999999",),
     "not_waiting_ops": ("!question_from_kept", "@question", "@home"),
+    "programme_reason": ("suggested",),
+    "prevention_ops": ("!prevention_on", "!prevention_off"),
 }
 # Flows opened by code, not by a button of another flow, and why that is intended.
 OPENED_BY_CODE = {
@@ -39,6 +41,7 @@ OPENED_BY_CODE = {
     "answer": "a status card's Answer, or an action of My requests",
     "answer_which": "a message written at the menu while several requests wait for an answer",
     "not_waiting": "an answer for a request that no longer waits for one",
+    "programme_visit": "«Prenoto» on a programme's message",
 }
 # Buttons outside flows: a status card's Cancel and Answer, «🏠 Menu» on a pushed message, and
 # "changed my mind" after consent.
