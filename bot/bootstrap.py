@@ -12,13 +12,13 @@ from flows.callbacks import CallbackCodec
 from flows.clock import Clock, clock_from_environment
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
-from flows.patient.desk import PatientDesk
-from flows.programmes.desks import AskPrevention, ProgrammeAnswers, StaffProgrammes
+from flows.patient.routes import PatientRoutes
 from flows.programmes.loader import Loaded, load_programmes
-from flows.reminders.desks import ActingForPatient, CaregiverLinks, StaffReminders
+from flows.programmes.routes import AskPrevention, ProgrammeAnswers, StaffProgrammes
+from flows.reminders.routes import ActingForPatient, CaregiverLinks, StaffReminders
 from flows.router import Router
 from flows.settings import Settings
-from flows.staff.desk import StaffDesk
+from flows.staff.routes import StaffRoutes
 from scheduler.service import ReminderScheduler
 from storage import migrate
 from storage.engine import is_sqlite
@@ -80,15 +80,15 @@ async def bootstrap(
         registry=build_registry(),
         codec=CallbackCodec(await callback_secret(database)),
         # Each turn is offered to these handlers in order; the first that handles it ends it.
-        patient_desk=Router(
+        patient_routes=Router(
             [
                 CaregiverLinks(),
                 ProgrammeAnswers(declared.programmes),
-                AskPrevention(ActingForPatient(PatientDesk())),
+                AskPrevention(ActingForPatient(PatientRoutes())),
             ]
         ),
-        staff_desk=Router(
-            [StaffReminders(), StaffProgrammes(declared.programmes, declared.tags), StaffDesk()],
+        staff_routes=Router(
+            [StaffReminders(), StaffProgrammes(declared.programmes, declared.tags), StaffRoutes()],
             redisplay_after_error=False,
         ),
     )

@@ -1,4 +1,4 @@
-"""Everything the patient desk runs, gathered in one registry."""
+"""Everything the patient routes run, gathered in one registry."""
 
 from __future__ import annotations
 

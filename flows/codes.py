@@ -81,7 +81,7 @@ class VerifyOp(StrEnum):
 
 
 class StaffCode:
-    """The staff desk's menus: the inbox, a request's card, a prompt, the patients to verify."""
+    """The staff routes' menus: the inbox, a request's card, a prompt, the patients to verify."""
 
     INBOX = Code("i", widest=("999",))
     """`i:<page>`: a page of the inbox; `i:-1` the page last shown."""

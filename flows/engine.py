@@ -37,8 +37,8 @@ class Renderer(Protocol):
     async def render(self, reply: Reply) -> list[Delivered]: ...
 
 
-class Desk(Protocol):
-    """Who answers a turn: the patient desk, or the staff desk for staff members (each a
+class Routes(Protocol):
+    """Who answers a turn: the patient routes, or the staff routes for staff members (each a
     `flows.router.Router`). What the methods return (handled or not) the engine ignores."""
 
     async def on_command(self, turn: Turn, command: CommandIn) -> bool | None: ...
@@ -68,8 +68,8 @@ class FrontDesk:
         clock: Clock,
         registry: Registry,
         codec: CallbackCodec,
-        patient_desk: Desk,
-        staff_desk: Desk | None = None,
+        patient_routes: Routes,
+        staff_routes: Routes | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
@@ -77,8 +77,8 @@ class FrontDesk:
         self.clock = clock
         self.registry = registry
         self.codec = codec
-        self.patient_desk = patient_desk
-        self.staff_desk = staff_desk
+        self.patient_routes = patient_routes
+        self.staff_routes = staff_routes
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         # Set by the outbox's dispatcher when it runs: something is due now.
         self.wake_outbox: Callable[[], None] | None = None
@@ -213,13 +213,13 @@ class FrontDesk:
             maybe_acting=roles.acting_caregiver,
         )
 
-    def desk_for(self, turn: Turn) -> Desk:
-        if turn.staff is not None and self.staff_desk is not None:
-            return self.staff_desk
-        return self.patient_desk
+    def routes_for(self, turn: Turn) -> Routes:
+        if turn.staff is not None and self.staff_routes is not None:
+            return self.staff_routes
+        return self.patient_routes
 
     async def _dispatch(self, turn: Turn) -> None:
-        desk = self.desk_for(turn)
+        desk = self.routes_for(turn)
         event = turn.event
         if isinstance(event, CommandIn):
             await desk.on_command(turn, event)
@@ -240,7 +240,7 @@ class FrontDesk:
             return
         await desk.on_input(turn)
 
-    async def _stale_menu(self, turn: Turn, desk: Desk, event: TapIn) -> None:
+    async def _stale_menu(self, turn: Turn, desk: Routes, event: TapIn) -> None:
         """A button of an older menu always gets an answer: where the person stands. Its action
         is never applied, so a double tap does nothing twice.
 
@@ -272,7 +272,7 @@ class FrontDesk:
             turn = await self._turn(uow, event, now)
             turn.tapped_message_id = None
             turn.say(turn.t(error.key, **error.params))
-            desk = self.desk_for(turn)
+            desk = self.routes_for(turn)
             if getattr(desk, "redisplay_after_error", True):
                 await desk.show_current(turn)
             await self._finish(turn, update_id)
@@ -288,7 +288,7 @@ class FrontDesk:
                 # Where they stood may be what broke: start again from the menu.
                 turn.conversation.flow = None
                 turn.conversation.step = None
-                await self.desk_for(turn).show_current(turn)
+                await self.routes_for(turn).show_current(turn)
                 await self._finish(turn, update_id)
                 return turn.reply
         except AlreadyHandled:

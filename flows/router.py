@@ -1,4 +1,5 @@
-"""Routing a turn: one ordered list of handlers per desk, each saying whether it handled it.
+"""Routing a turn: an ordered list of handlers (patients have one, staff another), each saying
+whether it handled the turn.
 
 The idea of aiogram's routers, without aiogram: the first handler that answers True ends the
 search, one that answers False passes the turn on to the next. What a handler does not answer
@@ -38,7 +39,7 @@ class Handler:
 
 
 class Router(Handler):
-    """A desk made of handlers tried in order; itself a handler, so routers can nest."""
+    """Routes made of handlers tried in order; itself a handler, so routers can nest."""
 
     def __init__(self, handlers: Sequence[Handler], *, redisplay_after_error: bool = True) -> None:
         self.handlers = tuple(handlers)

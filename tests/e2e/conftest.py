@@ -225,7 +225,7 @@ def echo_desk() -> EchoDesk:
 @pytest.fixture
 async def echo_bot(app: App, echo_desk: EchoDesk, start_bot: StartBot) -> RunningBot:
     """The real adapter and engine, with the stand-in desk answering."""
-    app.desk.patient_desk = echo_desk
+    app.desk.patient_routes = echo_desk
     return await start_bot(app)
 
 

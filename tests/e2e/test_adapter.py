@@ -196,7 +196,7 @@ async def test_unfinished_updates_are_replayed_before_polling(
     user = await tg.create_user()
     raw = {"update_id": 900, **raw_message(user.id, "rimasto a metà")}
     assert await app.desk.journal(900, user.id, raw)  # journalled, then the bot died
-    app.desk.patient_desk = echo_desk
+    app.desk.patient_routes = echo_desk
     await start_bot(app)
     reply = await tg.wait_for_bot_message(user.id, after_seq=0)
     assert reply.text == "TextIn rimasto a metà"
@@ -208,7 +208,7 @@ async def test_logs_carry_no_token_and_no_contents(
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     caplog.set_level(logging.DEBUG)
-    app.desk.patient_desk = echo_desk
+    app.desk.patient_routes = echo_desk
     await start_bot(app)
     user = await tg.create_user()
     await tg.send_text(user.id, "RSSMRA80A01H501U mal di testa")
@@ -240,7 +240,7 @@ async def test_blocking_the_bot_calls_the_unreachable_hook(
     async def hook(chat_id: int) -> None:
         reported.append(chat_id)
 
-    app.desk.patient_desk = echo_desk
+    app.desk.patient_routes = echo_desk
     await start_bot(app, on_unreachable=hook)
     user, other = await tg.create_user(), await tg.create_user()
     await tg.block(user.id)
@@ -264,7 +264,7 @@ async def test_updates_waiting_at_start_are_handled_after_the_replay(
     assert await app.desk.journal(901, journalled.id, raw)  # journalled, then the bot died
     await tg.send_text(waiting.id, "appena arrivato")
     await tg.configure(latency_ms=150)  # every call slow: the replay takes a while
-    app.desk.patient_desk = echo_desk
+    app.desk.patient_routes = echo_desk
     await start_bot(app)
     replayed = await tg.wait_for_bot_message(journalled.id, after_seq=0)
     fresh = await tg.wait_for_bot_message(waiting.id, after_seq=0)

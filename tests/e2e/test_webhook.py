@@ -75,7 +75,7 @@ async def test_the_webhook_is_registered_with_the_secret_and_serves_patients(
 async def test_a_forged_request_is_refused_and_changes_nothing(
     tg: EmulatorClient, hook_app: App, echo_desk: EchoDesk, start_bot: StartBot
 ) -> None:
-    hook_app.desk.patient_desk = echo_desk
+    hook_app.desk.patient_routes = echo_desk
     await start_bot(hook_app)
     user = await tg.create_user()
     forged = {"update_id": 9100, **raw_message(user.id, "/start")}
@@ -90,7 +90,7 @@ async def test_a_forged_request_is_refused_and_changes_nothing(
 async def test_a_repeated_update_is_handled_once(
     tg: EmulatorClient, hook_app: App, echo_desk: EchoDesk, start_bot: StartBot
 ) -> None:
-    hook_app.desk.patient_desk = echo_desk
+    hook_app.desk.patient_routes = echo_desk
     await start_bot(hook_app)
     user = await tg.create_user()
     update = {"update_id": 5000, **raw_message(user.id, "una volta")}
@@ -109,7 +109,7 @@ async def test_updates_sent_while_the_bot_is_down_arrive_after_it_starts(
     tg: EmulatorClient, hook_app: App, echo_desk: EchoDesk, start_bot: StartBot
 ) -> None:
     """Telegram retries a webhook it cannot reach; nothing is lost meanwhile."""
-    hook_app.desk.patient_desk = echo_desk
+    hook_app.desk.patient_routes = echo_desk
     bot = await start_bot(hook_app)
     await bot.close()
     user = await tg.create_user()

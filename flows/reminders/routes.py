@@ -46,7 +46,7 @@ class CaregiverLinks(Handler):
 
 
 class ActingForPatient(Handler):
-    """The patient desk, run as the patient a caregiver chose to act for: a turn that reaches
+    """The patient routes, run as the patient a caregiver chose to act for: a turn that reaches
     what only the patient may change is refused, and every screen says for whom."""
 
     def __init__(self, desk: Handler) -> None:

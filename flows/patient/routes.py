@@ -1,4 +1,4 @@
-"""The patient desk: routes a patient's commands, taps and messages through onboarding, the
+"""The patient routes: take a patient's commands, taps and messages through onboarding, the
 menu and the flows. Staff commands typed by a patient reveal nothing: they get the menu."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ NOT_RESUMABLE = {None, runner.HOME, CONSENT.id, RESUME.id, "my_requests", "setti
 OWN_MESSAGES = {CONSENT.id, REGISTER.id, RESUME.id, replies.ANSWER_WHICH.id}
 
 
-class PatientDesk(Handler):
+class PatientRoutes(Handler):
     """The last handler of the patient router: it answers every turn that reaches it."""
 
     async def on_command(self, turn: Turn, command: CommandIn) -> bool:

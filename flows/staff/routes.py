@@ -1,4 +1,4 @@
-"""The staff desk: typed commands with the request number, and the same actions as buttons.
+"""The staff routes: typed commands with the request number, and the same actions as buttons.
 
 Rights are read from the staff table on every turn (the engine only sends active staff here).
 An action that needs words (ask, reject, ready's note, snooze's date, a visit slot) prompts for
@@ -23,7 +23,7 @@ PROMPTED = {
 }
 
 
-class StaffDesk(Handler):
+class StaffRoutes(Handler):
     """The last handler of the staff router: it answers every turn that reaches it."""
 
     async def on_command(self, turn: Turn, command: CommandIn) -> bool:

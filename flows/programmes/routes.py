@@ -22,7 +22,7 @@ ONBOARDING = (CONSENT.id, REGISTER.id)
 
 
 class ProgrammeAnswers(Handler):
-    """Before the patient desk: taps on programme messages and on the prevention question."""
+    """Before the patient routes: taps on programme messages and on the prevention question."""
 
     def __init__(self, programmes: Sequence[Programme]) -> None:
         self.programmes = tuple(programmes)
@@ -40,7 +40,7 @@ class ProgrammeAnswers(Handler):
 
 
 class AskPrevention(Handler):
-    """The patient desk, and after it the prevention question when the turn ended at the menu."""
+    """The patient routes, then the prevention question when the turn ended at the menu."""
 
     def __init__(self, desk: Handler) -> None:
         self.desk = desk
@@ -79,7 +79,7 @@ class AskPrevention(Handler):
 
 
 class StaffProgrammes(Handler):
-    """Before the staff desk: `/programmes` and its screens, `/tags N` and the tag buttons."""
+    """Before the staff routes: `/programmes` and its screens, `/tags N` and the tag buttons."""
 
     def __init__(self, programmes: Sequence[Programme], tag_names: Sequence[str]) -> None:
         self.programmes = tuple(programmes)
