@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from bot.cli_programme import FILE_ENV
 from flows.assembly import build_registry, callback_secret
 from flows.callbacks import CallbackCodec
 from flows.clock import Clock, clock_from_environment
@@ -44,13 +41,16 @@ class SchemaNotCurrent(RuntimeError):
     pass
 
 
-def programmes_of(catalog: Catalog) -> Loaded:
+def programmes_of(settings: Settings, catalog: Catalog) -> Loaded:
     """The built-in programmes, as the practice's file (FRONTDESK_PROGRAMMES_FILE) changes them;
     a file with problems is refused whole (`frontdesk programme validate` lists them)."""
-    name = os.environ.get(FILE_ENV)
-    loaded = load_programmes(Path(name) if name else None, text_keys=catalog.keys("it"))
+    path = settings.programmes_file
+    loaded = load_programmes(path, text_keys=catalog.keys("it"))
     if not loaded.ok:
-        raise ProgrammeFileInvalid(f"{name}: {len(loaded.problems)} problem(s)")
+        raise ProgrammeFileInvalid(
+            f"{path}: {len(loaded.problems)} problem(s) in the programme file:"
+            f" run 'frontdesk programme validate {path}' to see them"
+        )
     return loaded
 
 
@@ -71,7 +71,7 @@ async def bootstrap(
     # The system clock, unless FRONTDESK_CLOCK starts it at another moment (tests, demos).
     clock = clock or clock_from_environment()
     catalog = Catalog.load()
-    declared = programmes_of(catalog)
+    declared = programmes_of(settings, catalog)
     desk = FrontDesk(
         database=database,
         settings=settings,

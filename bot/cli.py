@@ -328,7 +328,7 @@ def run(emulator_port: int | None) -> None:
         return
 
     # bootstrap() checks the schema (and upgrades an embedded SQLite database), once.
-    from bot.bootstrap import SchemaNotCurrent
+    from bot.bootstrap import ProgrammeFileInvalid, SchemaNotCurrent
     from bot.runtime import StartupError
     from bot.serve import CannotServe, configure_logging, serve
 
@@ -337,7 +337,7 @@ def run(emulator_port: int | None) -> None:
         asyncio.run(serve(settings, emulator_port=emulator_port))
     except KeyboardInterrupt:
         pass
-    except (CannotServe, StartupError, SchemaNotCurrent) as exc:
+    except (CannotServe, StartupError, SchemaNotCurrent, ProgrammeFileInvalid) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot start: {exc.strerror or type(exc).__name__}")

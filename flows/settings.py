@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -121,6 +122,10 @@ class Settings(BaseSettings):
     rating_delay_minutes: int = Field(default=120, ge=0, le=30 * 24 * 60)
     checkback_days: list[int] = Field(default_factory=lambda: [7])
     checkback_text: str = ""
+    # Follow-up programmes: the practice's programme file (TOML; none: the built-ins as they are)
+    # and the least number of days between two programme messages to one patient.
+    programmes_file: Path | None = None
+    programme_cap_days: int = Field(default=7, ge=1, le=90)
     outbound_per_second: float = Field(default=30.0, gt=0, le=1000)
     outbound_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
     bot_username: str = ""
