@@ -135,11 +135,12 @@ def list_command(programmes_file: Path | None) -> None:
         click.echo(f"{'':<16}{'':<20}{describe(declared)}")
 
 
-def _now_and_zone() -> tuple[datetime, ZoneInfo]:
+def _now_zone_and_cap() -> tuple[datetime, ZoneInfo, int]:
     from bot.cli import load_settings
     from flows.clock import clock_from_environment
 
-    return clock_from_environment().now(), load_settings().tz
+    settings = load_settings()
+    return clock_from_environment().now(), settings.tz, settings.programme_cap_days
 
 
 def _preview_lines(seen: Preview) -> list[str]:
@@ -161,12 +162,12 @@ def preview_command(programme_id: str, programmes_file: Path | None) -> None:
     from flows.programmes.segment import preview
 
     declared = find(load(programmes_file)[0], programme_id)
-    now, tz = _now_and_zone()
+    now, tz, cap = _now_zone_and_cap()
 
     async def work(database: Database) -> Preview:
         await require_schema(database)
         async with database.uow() as uow:
-            return await preview(uow, declared, now=now, tz=tz)
+            return await preview(uow, declared, now=now, tz=tz, cap_days=cap)
 
     for line in _preview_lines(with_database(work)):
         click.echo(line)
@@ -185,12 +186,12 @@ def start_command(programme_id: str, yes: bool, programmes_file: Path | None) ->
     declared = find(load(programmes_file)[0], programme_id)
     if not declared.enabled:
         fail(f"programme '{programme_id}' is disabled in the programme file")
-    now, tz = _now_and_zone()
+    now, tz, cap = _now_zone_and_cap()
 
     async def look(database: Database) -> Preview:
         await require_schema(database)
         async with database.uow() as uow:
-            return await preview(uow, declared, now=now, tz=tz)
+            return await preview(uow, declared, now=now, tz=tz, cap_days=cap)
 
     for line in _preview_lines(with_database(look)):
         click.echo(line)
@@ -199,7 +200,7 @@ def start_command(programme_id: str, yes: bool, programmes_file: Path | None) ->
 
     async def work(database: Database) -> Planned | None:
         async with database.uow() as uow:
-            planned = await start(uow, declared, now=now, tz=tz)
+            planned = await start(uow, declared, now=now, tz=tz, cap_days=cap)
             await uow.commit()
         return planned
 

@@ -22,7 +22,12 @@ async def programme_pass(desk: FrontDesk, programmes: Sequence[Programme], now: 
         return 0
     async with desk.database.uow() as uow:
         ticked = await tick(
-            uow, programmes, now=now, settings=desk.settings, compose=composer(desk)
+            uow,
+            programmes,
+            now=now,
+            settings=desk.settings,
+            compose=composer(desk),
+            cap_days=desk.settings.programme_cap_days,
         )
         await uow.commit()
     if ticked.queued or ticked.non_responders:

@@ -99,7 +99,9 @@ async def show_preview(turn: Turn, programme: Programme) -> None:
     staff_of(turn)
     turn.new_menu()
     settings = turn.desk.settings
-    seen = await preview(turn.uow, programme, now=turn.now, tz=settings.tz)
+    seen = await preview(
+        turn.uow, programme, now=turn.now, tz=settings.tz, cap_days=settings.programme_cap_days
+    )
     excluded = ", ".join(
         turn.t(f"programmes.excluded.{reason}", n=seen.excluded[reason])
         for reason in EXCLUSIONS if seen.excluded.get(reason)
@@ -166,8 +168,15 @@ async def _on_programme(turn: Turn, programme: Programme, op: str, staff_id: int
         return
     notice = None
     if op == Op.START and status in ("draft", "stopped"):
-        planned = await running.start(turn.uow, programme, now=turn.now,
-                                      tz=turn.desk.settings.tz, staff_id=staff_id)  # fmt: skip
+        settings = turn.desk.settings
+        planned = await running.start(
+            turn.uow,
+            programme,
+            now=turn.now,
+            tz=settings.tz,
+            staff_id=staff_id,
+            cap_days=settings.programme_cap_days,
+        )
         enrolled = planned.enrolled if planned else 0
         notice = turn.t("programmes.started", n=enrolled)
     elif op in STATUS_OPS and (status, op) in _ALLOWED:
