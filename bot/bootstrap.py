@@ -44,11 +44,13 @@ class SchemaNotCurrent(RuntimeError):
     pass
 
 
-def programmes_of(catalog: Catalog) -> Loaded:
+def programmes_of(catalog: Catalog, *, sandbox: bool = False) -> Loaded:
     """The built-in programmes, as the practice's file (FRONTDESK_PROGRAMMES_FILE) changes them;
-    a file with problems is refused whole (`frontdesk programme validate` lists them)."""
+    a file with problems is refused whole (`frontdesk programme validate` lists them). The
+    sandbox adds its demo programme."""
     name = os.environ.get(FILE_ENV)
-    loaded = load_programmes(Path(name) if name else None, text_keys=catalog.keys("it"))
+    path = Path(name) if name else None
+    loaded = load_programmes(path, text_keys=catalog.keys("it"), sandbox=sandbox)
     if not loaded.ok:
         raise ProgrammeFileInvalid(f"{name}: {len(loaded.problems)} problem(s)")
     return loaded
@@ -59,7 +61,11 @@ class ProgrammeFileInvalid(RuntimeError):
 
 
 async def bootstrap(
-    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    sandbox: bool = False,
 ) -> App:
     """Build the app. The embedded SQLite database is upgraded here; PostgreSQL must already be."""
     database = database or Database(settings.database_url)
@@ -71,13 +77,14 @@ async def bootstrap(
     # The system clock, unless FRONTDESK_CLOCK starts it at another moment (tests, demos).
     clock = clock or clock_from_environment()
     catalog = Catalog.load()
-    declared = programmes_of(catalog)
+    declared = programmes_of(catalog, sandbox=sandbox)
     desk = FrontDesk(
         database=database,
         settings=settings,
         catalog=catalog,
         clock=clock,
         registry=build_registry(),
+        programmes=declared.programmes,
         codec=CallbackCodec(await callback_secret(database)),
         # Each turn is offered to these handlers in order; the first that handles it ends it.
         patient_routes=Router(
