@@ -2,7 +2,7 @@
 count and the share of the stage before, then the other ways out in grey. Tall and with large
 type, so it reads on a phone; rendered off-screen to PNG bytes.
 
-A count of fewer than five patients is labelled "< 5" and drawn as a hatched bar of five, so
+A count of one to four patients is labelled "< 5" and drawn as a hatched bar of five, so
 neither the label nor the bar's length tells how many (see `funnel_view`)."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def funnel_chart(found: Funnel, text: Text, *, title: str) -> bytes:
         hidden = small(n)
         axes.barh(y, SMALL if hidden else n, color=colour, alpha=0.45 if hidden else 1.0,
                   hatch="//" if hidden else None, height=0.7)  # fmt: skip
-        axes.text(max(n, SMALL) + widest * 0.02, y, label, va="center", fontsize=12)
+        axes.text((SMALL if hidden else n) + widest * 0.02, y, label, va="center", fontsize=12)
     axes.set_yticks(positions, [name for name, _, _, _ in bars], fontsize=12)
     axes.invert_yaxis()  # eligible at the top, as a funnel is read
     axes.set_xlim(0, widest * 1.45)

@@ -1,5 +1,5 @@
 """The programmes' funnels in `frontdesk report`: CSV rows beside the KPIs' and an HTML section
-with each live programme's funnel and its chart. Counts of fewer than five patients read "< 5"
+with each live programme's funnel and its chart. Counts of one to four patients read "< 5"
 and their shares are left empty, as everywhere the funnel leaves the staff chat."""
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 figures the report and the chart are made of.
 
 These are aggregates that leave the staff's own Da chiamare list (a screen shared over a
-shoulder, a report sent to the health authority, a chart forwarded), so any count of fewer than
-`SMALL` patients shows as "< 5" and a share computed from one is not shown: a 2 of 3 would
-otherwise name the two who declined in a small practice.
+shoulder, a report sent to the health authority, a chart forwarded), so any count of one to four
+patients shows as "< 5" and a share computed from one is not shown: a 2 of 3 would otherwise
+name the two who declined in a small practice. Nobody (0) names nobody and is shown, as the
+usual small-cell rule does, so a funnel visibly moves when its first patient answers.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ SHORT = ("invited", "answered", "booked", "attended", "non_responders")
 
 
 def small(n: int) -> bool:
-    return n < SMALL
+    """A count of patients too small to show."""
+    return 0 < n < SMALL
 
 
 def count_text(n: int) -> str:
@@ -38,7 +40,7 @@ def count_text(n: int) -> str:
 
 def share_value(part: int, whole: int) -> float | None:
     """part / whole, or None when either is too small to show (or whole is 0)."""
-    return None if small(part) or small(whole) else part / whole
+    return None if not whole or small(part) or small(whole) else part / whole
 
 
 def share_text(part: int, whole: int) -> str:
