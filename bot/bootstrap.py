@@ -41,11 +41,12 @@ class SchemaNotCurrent(RuntimeError):
     pass
 
 
-def programmes_of(settings: Settings, catalog: Catalog) -> Loaded:
+def programmes_of(settings: Settings, catalog: Catalog, *, sandbox: bool = False) -> Loaded:
     """The built-in programmes, as the practice's file (FRONTDESK_PROGRAMMES_FILE) changes them;
-    a file with problems is refused whole (`frontdesk programme validate` lists them)."""
+    a file with problems is refused whole (`frontdesk programme validate` lists them). The
+    sandbox adds its demo programme."""
     path = settings.programmes_file
-    loaded = load_programmes(path, text_keys=catalog.keys("it"))
+    loaded = load_programmes(path, text_keys=catalog.keys("it"), sandbox=sandbox)
     if not loaded.ok:
         raise ProgrammeFileInvalid(
             f"{path}: {len(loaded.problems)} problem(s) in the programme file:"
@@ -59,7 +60,11 @@ class ProgrammeFileInvalid(RuntimeError):
 
 
 async def bootstrap(
-    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    sandbox: bool = False,
 ) -> App:
     """Build the app. The embedded SQLite database is upgraded here; PostgreSQL must already be."""
     database = database or Database(settings.database_url)
@@ -71,13 +76,14 @@ async def bootstrap(
     # The system clock, unless FRONTDESK_CLOCK starts it at another moment (tests, demos).
     clock = clock or clock_from_environment()
     catalog = Catalog.load()
-    declared = programmes_of(settings, catalog)
+    declared = programmes_of(settings, catalog, sandbox=sandbox)
     desk = FrontDesk(
         database=database,
         settings=settings,
         catalog=catalog,
         clock=clock,
         registry=build_registry(),
+        programmes=declared.programmes,
         codec=CallbackCodec(await callback_secret(database)),
         # Each turn is offered to these handlers in order; the first that handles it ends it.
         patient_routes=Router(

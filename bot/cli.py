@@ -19,6 +19,7 @@ from bot.cli_sandbox import sandbox
 from bot.cli_tags import patients
 
 if TYPE_CHECKING:
+    from flows.programmes.model import Programme
     from flows.settings import Settings
     from storage.uow import Database
 
@@ -263,6 +264,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
     from flows.i18n import Catalog
     from flows.kinds import registry as request_kinds
     from flows.kpi_report import to_csv, to_html
+    from flows.programmes.funnel_view import live_funnels
     from flows.stats import compute, parse_period, recorded_shift
     from storage.types import utcnow
 
@@ -280,12 +282,13 @@ def report(since: str, fmt: str, output: str | None) -> None:
             clock = clock_from_environment()
             now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
+            live = await live_funnels(uow, report_programmes(settings))
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
             click.echo(f"{opened()}: its clock is ahead (time travel): "
                        f"the report counts up to {local}.", err=True)  # fmt: skip
         if fmt == "csv":
-            return to_csv(stats)
+            return to_csv(stats, live)
         catalog = Catalog.load()
         lang = settings.default_language
 
@@ -293,7 +296,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
             return catalog.text(key, lang, **params)
 
         kinds = request_kinds().kind_names()
-        return to_html(stats, text, practice=settings.practice_name, kinds=kinds)
+        return to_html(stats, text, practice=settings.practice_name, kinds=kinds, programmes=live)
 
     content = with_database(work)
     if output:
@@ -302,6 +305,19 @@ def report(since: str, fmt: str, output: str | None) -> None:
         click.echo(f"Report written to {output}.")
     else:
         click.echo(content, nl=False)
+
+
+def report_programmes(settings: Settings) -> tuple[Programme, ...]:
+    """The declared programmes, for their titles (the sandbox's demo among them, so a report on
+    its database names it); a programme file with problems leaves only the built-ins."""
+    from bot.bootstrap import ProgrammeFileInvalid, programmes_of
+    from flows.i18n import Catalog
+    from flows.programmes.builtin import builtin_programmes
+
+    try:
+        return programmes_of(settings, Catalog.load(), sandbox=True).programmes
+    except ProgrammeFileInvalid:
+        return builtin_programmes(sandbox=True)
 
 
 @app.command("run")

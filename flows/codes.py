@@ -188,6 +188,7 @@ class ProgrammeStaffOp(StrEnum):
     STOP = "x"
     CALLS = "c"  # Da chiamare
     OUTCOME = "k"  # `k:<enrolment>:<letter>` (`CALL_LETTERS`)
+    CHART = "f"  # the funnel chart, sent as a photo
 
 
 CALL_LETTERS: Final = {"b": "booked", "n": "no_answer", "r": "refuses", "w": "wrong_number"}

@@ -20,6 +20,7 @@ from flows.errors import DomainError
 from flows.events import CommandIn, Event, TapIn
 from flows.i18n import Catalog
 from flows.logsafe import log_unexpected
+from flows.programmes.model import Programme
 from flows.registry import Registry
 from flows.reply import Delivered, Outgoing, Reply
 from flows.settings import Settings
@@ -70,6 +71,7 @@ class FrontDesk:
         codec: CallbackCodec,
         patient_routes: Routes,
         staff_routes: Routes | None = None,
+        programmes: Sequence[Programme] = (),
     ) -> None:
         self.database = database
         self.settings = settings
@@ -79,6 +81,8 @@ class FrontDesk:
         self.codec = codec
         self.patient_routes = patient_routes
         self.staff_routes = staff_routes
+        # The follow-up programmes the practice declares (their funnels in /stats).
+        self.programmes = tuple(programmes)
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         # Set by the outbox's dispatcher when it runs: something is due now.
         self.wake_outbox: Callable[[], None] | None = None

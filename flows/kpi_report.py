@@ -9,6 +9,8 @@ import io
 from collections.abc import Callable, Sequence
 
 from flows.charts import requests_chart
+from flows.programmes.funnel_report import funnel_html, funnel_rows
+from flows.programmes.funnel_view import Live
 from flows.staff.stats_view import stats_text
 from flows.stats import Stats
 
@@ -66,16 +68,25 @@ def reminder_rows(stats: Stats) -> list[tuple[str, str, str]]:
     return out
 
 
-def to_csv(stats: Stats) -> str:
+def to_csv(stats: Stats, programmes: Sequence[Live] = ()) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("metric", "dimension", "value"))
     writer.writerows(rows(stats))
+    writer.writerows(funnel_rows(programmes))
     return buffer.getvalue()
 
 
-def to_html(stats: Stats, text: Text, *, practice: str, kinds: Sequence[str]) -> str:
-    """The page: /stats's lines and its chart, with a bar for each of `kinds` (in order)."""
+def to_html(
+    stats: Stats,
+    text: Text,
+    *,
+    practice: str,
+    kinds: Sequence[str],
+    programmes: Sequence[Live] = (),
+) -> str:
+    """The page: /stats's lines and its chart, with a bar for each of `kinds` (in order), then
+    the funnel of each live programme."""
     chart = base64.b64encode(requests_chart(stats, text, kinds=kinds)).decode()
     items = "\n".join(f"<li>{html.escape(line)}</li>" for line in stats_text(stats, text))
     title = html.escape(text("report.title", practice=practice, days=stats.days))
@@ -86,5 +97,5 @@ def to_html(stats: Stats, text: Text, *, practice: str, kinds: Sequence[str]) ->
         "img{max-width:100%}</style></head>\n"
         f"<body><h1>{title}</h1>\n<ul>\n{items}\n</ul>\n"
         f"<img alt='{html.escape(text('chart.title'))}' src='data:image/png;base64,{chart}'>\n"
-        "</body></html>\n"
+        f"{funnel_html(programmes, text)}</body></html>\n"
     )

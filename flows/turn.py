@@ -6,7 +6,7 @@ of it, so the engine can build turns without the two modules importing each othe
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +15,7 @@ from flows.callbacks import CallbackCodec
 from flows.declarations import Flow, Step
 from flows.events import Event, Sender
 from flows.i18n import Catalog
+from flows.programmes.model import Programme
 from flows.reply import Anchor, Button, KeyButton, Outgoing, Reply
 from flows.settings import Settings
 from storage.tables import Conversation, Patient, Staff
@@ -165,6 +166,10 @@ class TurnDesk(Protocol):
 
     @property
     def registry(self) -> Runnables: ...
+
+    # The follow-up programmes the practice declares (their funnels in /stats).
+    @property
+    def programmes(self) -> Sequence[Programme]: ...
 
     # Wakes the outbox's dispatcher once a turn has queued a message; None while none runs.
     wake_outbox: Callable[[], None] | None

@@ -4,8 +4,8 @@
 `frontdesk run` (the configured adapter, a real SQLite database in a sandbox file) and gives it
 a `ShiftedClock` and the emulator instead of the system clock and Telegram. It seeds what makes
 the page useful at once: a doctor registered as staff (through the same staff repository as
-`frontdesk staff add`), a first patient with an empty chat, and a practice that is always open
-with no quiet hours, so notices arrive while you watch.
+`frontdesk staff add`), a first patient with an empty chat, the demo follow-up programme running,
+and a practice that is always open with no quiet hours, so notices arrive while you watch.
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ from bot.emulator import Emulator, EmulatorClient, EmulatorUser
 from bot.emulator.runner import DEFAULT_TOKEN
 from bot.sandbox import travel
 from flows.clock import shifted_clock_from_environment
+from flows.programmes import running
+from flows.programmes.builtin import DEMO
 from flows.settings import Settings, normalise_database_url
 from flows.stats import CLOCK_SHIFT_SETTING
 from scheduler.service import ReminderScheduler
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +131,7 @@ class Sandbox:
         """Build the front desk, seed it, start the adapter; back once it polls."""
         # Now, or the moment FRONTDESK_CLOCK names: where time travel starts, and a reset returns.
         self.clock = shifted_clock_from_environment()
-        app = await bootstrap(self.settings, clock=self.clock)
+        app = await bootstrap(self.settings, clock=self.clock, sandbox=True)
         self.app = app
         await self._seed(app)
         await self._record_shift()
@@ -181,6 +184,7 @@ class Sandbox:
         (or a first one), so a restarted sandbox shows the same people."""
         async with app.database.uow() as uow:
             await uow.staff.upsert(telegram_id=DOCTOR_ID, name=DOCTOR_NAME, role="doctor")
+            await start_demo(uow, app)
             await uow.commit()
             known = await uow.patients.telegram_ids_between(
                 first=FIRST_PATIENT_ID, last=LAST_PATIENT_ID
@@ -253,6 +257,16 @@ class Sandbox:
     def _scheduler(self) -> ReminderScheduler:
         assert self.app is not None, "the bot is not running"
         return self.app.scheduler
+
+
+async def start_demo(uow: UnitOfWork, app: App) -> None:
+    """The demo programme running from the first boot (a visitor may pause or stop it): a
+    registered patient who accepts prevention reminders is enrolled at the next day's look at
+    the segment, so a day of time travel brings its first invitation."""
+    demo = next((p for p in app.desk.programmes if p.id == DEMO.id), None)
+    state = await uow.programmes.programme_state(programme_id=DEMO.id)
+    if demo is not None and (state is None or state.status == "draft"):
+        await running.start(uow, demo, now=app.clock.now(), tz=app.settings.tz)
 
 
 def remove_database(database: Path) -> None:

@@ -34,6 +34,7 @@ class Funnel:
     counts: dict[str, int]
     messages: tuple[MessageFigures, ...]
     median_days_to_appointment: float | None
+    appointments: int = 0  # how many waits the median is taken over
 
     def conversion(self, stage: str) -> float | None:
         """The share of the stage before that reached `stage` (None for the first, or 0/0)."""
@@ -58,4 +59,5 @@ async def funnel(uow: UnitOfWork, programme_id: str, cycle: int) -> Funnel:
     messages = tuple(MessageFigures(s, n, d, answered.get(s, 0)) for s, n, d in steps)
     waits = await uow.programmes.invitation_to_appointment(programme_id=programme_id, cycle=cycle)
     days = [(at - invited).total_seconds() / 86400 for invited, at in waits]
-    return Funnel(programme_id, cycle, counts, messages, median(days) if days else None)
+    middle = median(days) if days else None
+    return Funnel(programme_id, cycle, counts, messages, middle, appointments=len(days))

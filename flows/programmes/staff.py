@@ -10,6 +10,7 @@ from flows.codes import CALL_LETTERS, ProgrammeStaffOp, StaffCode
 from flows.errors import NotFound
 from flows.programmes import answers, running
 from flows.programmes.funnel import funnel
+from flows.programmes.funnel_view import count_text, funnel_lines, send_chart
 from flows.programmes.model import Programme
 from flows.programmes.segment import EXCLUSIONS, preview
 from flows.reply import Button
@@ -49,7 +50,7 @@ async def funnel_line(turn: Turn, programme: Programme) -> str:
     if cycle == 0:
         return head
     counts = (await funnel(turn.uow, programme.id, cycle)).counts
-    figures = " · ".join(turn.t(f"programmes.funnel.{k}", n=counts[k]) for k in LINE)
+    figures = " · ".join(turn.t(f"programmes.funnel.{k}", n=count_text(counts[k])) for k in LINE)
     return f"{head}\n{turn.t('programmes.cycle', cycle=cycle)} {figures}"
 
 
@@ -80,9 +81,14 @@ async def show_list(
 async def show_card(turn: Turn, programme: Programme, *, notice: str | None = None) -> None:
     staff_of(turn)
     turn.new_menu()
-    status, _ = await _status(turn, programme.id)
-    lines = [await funnel_line(turn, programme)]
+    status, cycle = await _status(turn, programme.id)
+    head = turn.t("programmes.line", title=turn.t(programme.title),
+                  status=turn.t(f"programmes.status.{status}"))  # fmt: skip
+    lines = [head]
     rows: list[tuple[Button, ...]] = []
+    if cycle:
+        lines.append("\n".join(funnel_lines(await funnel(turn.uow, programme.id, cycle), turn.t)))
+        rows.append((_button(turn, "programmes.chart", Op.CHART, programme.id),))
     if status in ("draft", "stopped"):
         rows.append((_button(turn, "programmes.preview", Op.PREVIEW, programme.id),))
     if status == "running":
@@ -155,7 +161,7 @@ async def on_tap(turn: Turn, programmes: Sequence[Programme], args: list[str]) -
         notice = turn.t("programmes.outcome.saved", id=rest[0],
                         outcome=turn.t(f"programmes.outcome.{outcome}"))  # fmt: skip
         await show_calls(turn, programmes, notice=notice)
-    elif len(rest) == 1 and op in (Op.CARD, Op.PREVIEW, Op.START, *STATUS_OPS):
+    elif len(rest) == 1 and op in (Op.CARD, Op.PREVIEW, Op.CHART, Op.START, *STATUS_OPS):
         await _on_programme(turn, _find(programmes, rest[0]), op, staff.id)
     else:
         await show_list(turn, programmes, notice=turn.t("menu.expired"))
@@ -165,6 +171,11 @@ async def _on_programme(turn: Turn, programme: Programme, op: str, staff_id: int
     status, _ = await _status(turn, programme.id)
     if op == Op.PREVIEW:
         await show_preview(turn, programme)
+        return
+    if op == Op.CHART:
+        sent = await send_chart(turn, programme)
+        turn.tapped_message_id = None  # the card again below the chart, where the eye is
+        await show_card(turn, programme, notice=None if sent else turn.t("programmes.changed"))
         return
     notice = None
     if op == Op.START and status in ("draft", "stopped"):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flows.charts import requests_chart
 from flows.errors import DomainError
+from flows.programmes.funnel_view import stats_section
 from flows.reply import FileRef, Outgoing
 from flows.staff.actions import staff_of
 from flows.stats import Stats, compute, parse_period
@@ -98,7 +99,7 @@ async def show_stats(turn: Turn, args: str) -> None:
     if days is None:
         raise DomainError("staff.usage", usage=turn.t("staff.usage.stats"))
     stats = await compute(turn.uow, now=turn.now, days=days)
-    turn.say("\n".join(stats_text(stats, turn.t)))
+    turn.say("\n".join([*stats_text(stats, turn.t), *await stats_section(turn)]))
     chart = requests_chart(stats, turn.t, kinds=turn.desk.registry.kind_names())
     turn.reply.add(
         Outgoing(

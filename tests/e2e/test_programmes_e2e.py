@@ -16,6 +16,7 @@ from bot.emulator import EmulatorClient
 from flows.clock import ShiftedClock
 from flows.programmes.builtin import DEFAULT_TAGS, DIABETES
 from flows.programmes.funnel import funnel
+from flows.programmes.funnel_view import count_text
 from flows.programmes.tagimport import apply_tags, plan_tags
 from tests.e2e.conftest import RunningBot, wait_until
 from tests.e2e.people import Someone, onboard
@@ -124,7 +125,16 @@ async def test_diabetes_programme_from_csv_to_booked_and_to_call(
     listed = await doctor.last_text()
     for key, word in (("invited", "invitati"), ("booked", "prenotati"),
                       ("non_responders", "senza risposta")):  # fmt: skip
-        assert f"{word} {counts[key]}" in listed
+        assert f"{word} {count_text(counts[key])}" in listed  # "< 5": a few, never who
+    await doctor.tap("Controllo del diabete")  # the card: the whole funnel, and its chart
+    assert "↳ prenotati < 5" in await doctor.last_text()
+    await doctor.tap("Grafico")
+    messages = await doctor.bot_messages()
+    assert messages[-2].kind == "photo"  # the chart, then the card again below it
+    assert "↳ invitati < 5" in messages[-1].content
+    await doctor.say("/stats 30d")
+    assert any("Programmi di richiamo" in m.content for m in await doctor.bot_messages())
+    await doctor.say("/programmes")
     await doctor.tap("Da chiamare (1)")
     assert "Bianchi" in await doctor.last_text()
     await doctor.tap("Non risponde")
