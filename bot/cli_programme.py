@@ -290,25 +290,34 @@ def _share(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def funnel_rows(found: Funnel) -> list[tuple[str, str, int, str]]:
-    """(section, name, count, conversion) for every stage, outcome and message."""
+def funnel_rows(found: Funnel) -> list[tuple[str, str, str, str]]:
+    """(section, name, count, conversion) for every stage, outcome and message; like every
+    report, a count of one to four patients reads "< 5" and its share is left out."""
     from flows.programmes.funnel import OUTCOMES, STAGES
+    from flows.programmes.funnel_view import count_text, share_value, stage_share
 
-    rows = [("stage", s, found.counts.get(s, 0), _share(found.conversion(s))) for s in STAGES]
-    rows += [("outcome", o, found.counts.get(o, 0), "") for o in OUTCOMES]
+    def stage(name: str) -> str:
+        pair = stage_share(found, name)
+        return _share(share_value(*pair)) if pair else ""
+
+    rows = [("stage", s, count_text(found.counts.get(s, 0)), stage(s)) for s in STAGES]
+    rows += [("outcome", o, count_text(found.counts.get(o, 0)), "") for o in OUTCOMES]
     for message in found.messages:
-        rows.append((f"message {message.step}", "sent", message.sent, ""))
-        rows.append((f"message {message.step}", "delivered", message.delivered, ""))
-        share = _share(message.conversion)
-        rows.append((f"message {message.step}", "answered", message.answered, share))
+        section = f"message {message.step + 1}"
+        rows.append((section, "sent", count_text(message.sent), ""))
+        rows.append((section, "delivered", count_text(message.delivered), ""))
+        share = _share(share_value(message.answered, message.delivered))
+        rows.append((section, "answered", count_text(message.answered), share))
     return rows
 
 
 def funnel_text(found: Funnel) -> str:
+    from flows.programmes.funnel_view import median_shown
+
     lines = [f"Programme {found.programme_id}, cycle {found.cycle}"]
     lines += [f"  {section:<10} {name:<16} {count:>7}  {share}".rstrip()
               for section, name, count, share in funnel_rows(found)]  # fmt: skip
-    median = found.median_days_to_appointment
+    median = median_shown(found)
     if median is not None:
         lines.append(f"  median days from invitation to appointment: {median:.1f}")
     return "\n".join(lines) + "\n"
@@ -318,12 +327,14 @@ def funnel_csv(found: Funnel) -> str:
     import csv
     import io
 
+    from flows.programmes.funnel_view import median_shown
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("programme", "cycle", "section", "name", "count", "conversion"))
     for row in funnel_rows(found):
         writer.writerow((found.programme_id, found.cycle, *row))
-    median = found.median_days_to_appointment
+    median = median_shown(found)
     days = "" if median is None else f"{median:.1f}"
     writer.writerow((found.programme_id, found.cycle, "time", "median_days", days, ""))
     return out.getvalue()

@@ -233,7 +233,8 @@ class ProgrammeRecords:
     # -- the funnel -----------------------------------------------------------------------
 
     async def funnel_counts(self, *, programme_id: str, cycle: int) -> dict[str, int]:
-        """Enrolments of one cycle at each stage (a patient counts in every stage reached)."""
+        """Enrolments of one cycle at each stage (a patient counts in every stage reached, so each
+        stage holds the next: a non-responder whom staff book on the phone has answered too)."""
         booked = (
             (E.booked_at.is_not(None))
             | (E.request_id.is_not(None))
@@ -243,7 +244,7 @@ class ProgrammeRecords:
             "enrolled": literal(True),
             "invited": E.invited_at.is_not(None),
             "delivered": E.delivered_at.is_not(None),
-            "answered": E.answered_at.is_not(None),
+            "answered": E.answered_at.is_not(None) | booked,
             "booked": booked,
             "attended": E.attended_at.is_not(None),
             "already_done": E.state == "already_done",
