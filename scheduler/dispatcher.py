@@ -32,7 +32,7 @@ LEASE = timedelta(minutes=5)
 # Programme messages claimed and not yet finished, at most: a dose reminder or a staff notice
 # claimed after them waits behind a third of a second of them at 30/s, never behind a batch.
 LANE_INFLIGHT = 10
-LANE_REFILL = LANE_INFLIGHT // 2  # the lane is topped up once this many slots are free
+LANE_REFILL = 3  # the lane is topped up once this many are free: the rest cover the claim
 
 
 @dataclass(frozen=True, slots=True)
