@@ -1,5 +1,6 @@
 """Consent withdrawal: no more reminders, caregiver alerts, programme messages or requests; what
-the practice must keep (past requests and their history) stays. Erasure starts from the same stop."""
+the practice must keep (past requests and their history) stays. Erasure starts from the same
+stop."""
 
 from __future__ import annotations
 
