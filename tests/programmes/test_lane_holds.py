@@ -50,9 +50,7 @@ async def tick(database: Database, now: Any) -> int:
 
 async def claim(database: Database, worker: str = "w", now: Any = LATER) -> list[OutboundMessage]:
     async with database.uow() as uow:
-        rows = list(
-            await uow.programmes.claim_lane(now=now, worker=worker, lease=LEASE, limit=100)
-        )
+        rows = list(await uow.programmes.claim_lane(now=now, worker=worker, lease=LEASE, limit=100))
         await uow.commit()
     return rows
 
