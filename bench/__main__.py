@@ -9,6 +9,10 @@ python -m bench adapters [...]       # the flow on python-telegram-bot and aiogr
                                      # a bare echo bot of the same framework
 python -m bench startup [--runs 5]   # frontdesk run: start -> first poll, first reply; bare
                                      # framework imports; frontdesk staff list
+python -m bench programmes [...]     # 100,000 patients: a programme's preview and planning, on
+                                     # SQLite and PostgreSQL (when reachable)
+python -m bench programme_delivery   # a programme delivered by frontdesk run, kill -9 halfway;
+                                     # patients' turns idle and during delivery
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import adapters, flow, inbox, reminders, startup
+from bench import adapters, flow, inbox, programme_delivery, programmes, reminders, startup
 
 
 def run_inbox(argv: list[str]) -> int:
@@ -44,14 +48,24 @@ def run_startup(argv: list[str]) -> int:
     return startup.run(argv)
 
 
+def run_programmes(argv: list[str]) -> int:
+    return programmes.main(argv)
+
+
+def run_programme_delivery(argv: list[str]) -> int:
+    return programme_delivery.run(argv)
+
+
 BENCHMARKS = {
     "inbox": run_inbox,
     "flow": run_flow,
     "adapters": run_adapters,
     "reminders": run_reminders,
     "startup": run_startup,
+    "programmes": run_programmes,
+    "programme_delivery": run_programme_delivery,
 }
-DEFAULT = ("inbox", "adapters", "reminders", "startup")
+DEFAULT = ("inbox", "adapters", "reminders", "startup", "programmes", "programme_delivery")
 
 
 def main(argv: list[str]) -> int:

@@ -45,6 +45,9 @@ class Renderer:
         self.api = api
         # Marks the patient unreachable and tells staff (the scheduler lends it at start).
         self.on_unreachable = on_unreachable
+        # Told of every send and edit, so pushes leave room for replies under Telegram's overall
+        # rate (the scheduler lends its rate limiter's `note` at start).
+        self.on_departure: Callable[[int], None] | None = None
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.monotonic = monotonic
@@ -132,8 +135,13 @@ class Renderer:
             monotonic=self.monotonic,
         )
 
+    def _departing(self, chat_id: int) -> None:
+        if self.on_departure is not None:
+            self.on_departure(chat_id)
+
     async def _edit(self, message: Outgoing) -> None:
         assert message.edit_message_id is not None
+        self._departing(message.chat_id)
         await self.api.edit_message_text(
             message.chat_id,
             message.edit_message_id,
@@ -143,6 +151,7 @@ class Renderer:
 
     async def _send(self, message: Outgoing) -> int:
         markup = reply_markup(message)
+        self._departing(message.chat_id)
         if message.file is None:
             return await self.api.send_message(
                 message.chat_id, message.text, reply_markup=markup, protect_content=message.protect

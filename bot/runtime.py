@@ -95,6 +95,8 @@ async def start_scheduler(app: AppLike, renderer: Renderer) -> bool:
         return False
     if renderer.on_unreachable is None:
         renderer.on_unreachable = scheduler.on_unreachable
+    if renderer.on_departure is None:
+        renderer.on_departure = scheduler.limiter.note
     await scheduler.start(BotApiPort(renderer.api))
     return True
 

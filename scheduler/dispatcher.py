@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 120
 LEASE = timedelta(minutes=5)
+# Programme messages claimed and not yet finished, at most: a dose reminder or a staff notice
+# claimed after them waits behind a third of a second of them at 30/s, never behind a batch.
+LANE_INFLIGHT = 10
+LANE_REFILL = 3  # the lane is topped up once this many are free: the rest cover the claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +45,13 @@ class Claimed:
     reminder_id: int | None
     night_ok: bool
     expires_at: datetime | None
+    lane: bool = False  # a programme message (the low-priority lane)
 
     @classmethod
-    def of(cls, row: OutboundMessage) -> Claimed:
+    def of(cls, row: OutboundMessage, *, lane: bool = False) -> Claimed:
         assert row.id is not None
         return cls(row.id, row.chat_id, dict(row.payload), row.reminder_id, row.night_ok,
-                   row.expires_at)  # fmt: skip
+                   row.expires_at, lane)  # fmt: skip
 
 
 class Dispatcher:
@@ -61,6 +66,7 @@ class Dispatcher:
         self._queues: dict[int, deque[Claimed]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight = 0
+        self._lane_inflight = 0
         self._done = 0  # rows finished, to know whether anything changed since a claim
         self._progress = asyncio.Event()
 
@@ -74,21 +80,29 @@ class Dispatcher:
         claimed or started, and the calls in flight finish."""
         stop = stop or asyncio.Event()
         before = self.sent
-        exhausted = False
+        exhausted = False  # the main queue gave fewer rows than asked
+        lane_dry = False  # so did the programme lane (or it is night)
         done_at_claim = -1
         while not stop.is_set():
-            if not exhausted and self._inflight < BATCH // 2:
+            lane_room = LANE_INFLIGHT - self._lane_inflight
+            # The lane is topped up on its own, so a main queue found empty never leaves it
+            # waiting for every send in flight to finish (that would leave gaps in the rate).
+            wants = not exhausted or (not lane_dry and lane_room >= LANE_REFILL)
+            if wants and self._inflight < BATCH // 2:
                 wanted = BATCH - self._inflight
                 done_at_claim = self._done
-                claimed = await self._claim(wanted)
+                claimed, lane_asked = await self._claim(wanted, lane_room)
                 for row in claimed:
                     self._enqueue(row, stop)
-                exhausted = len(claimed) < wanted
+                lane = sum(row.lane for row in claimed)
+                exhausted = len(claimed) - lane < wanted
+                # Not asked with room free means night (or a full batch): nothing to wait for.
+                lane_dry = (lane_asked == 0 and lane_room > 0) or lane < lane_asked
             if not self._tasks:
-                if exhausted and self._done == done_at_claim:
+                if exhausted and lane_dry and self._done == done_at_claim:
                     break
                 # Sends finished since the last look may have queued more (a 403's notice).
-                exhausted = False
+                exhausted = lane_dry = False
                 continue
             await self._progressed()
         if self._tasks:
@@ -113,7 +127,9 @@ class Dispatcher:
             await uow.commit()
         return count
 
-    async def _claim(self, limit: int) -> list[Claimed]:
+    async def _claim(self, limit: int, lane_room: int) -> tuple[list[Claimed], int]:
+        """Up to `limit` rows, patients' own and reminders first; programme messages fill what
+        they leave, at most `lane_room`. Also how many programme messages were asked for."""
         now = self.desk.clock.now()
         night = in_quiet_hours(now, self.desk.settings)
         async with self.desk.database.uow() as uow:
@@ -122,17 +138,19 @@ class Dispatcher:
                     now=now, worker=self.worker, lease=LEASE, limit=limit, night=night
                 )
             )
-            if len(rows) < limit and not night:
-                # Programme messages only fill the room patients' own messages leave.
-                rows += await uow.programmes.claim_lane(
-                    now=now, worker=self.worker, lease=LEASE, limit=limit - len(rows)
-                )
             claimed = [Claimed.of(row) for row in rows]
+            lane_asked = 0 if night else max(0, min(limit - len(rows), lane_room))
+            if lane_asked:
+                lane = await uow.programmes.claim_lane(
+                    now=now, worker=self.worker, lease=LEASE, limit=lane_asked
+                )
+                claimed += [Claimed.of(row, lane=True) for row in lane]
             await uow.commit()
-        return claimed
+        return claimed, lane_asked
 
     def _enqueue(self, row: Claimed, stop: asyncio.Event) -> None:
         self._inflight += 1
+        self._lane_inflight += row.lane
         queue = self._queues.get(row.chat_id)
         if queue is not None:
             queue.append(row)
@@ -154,10 +172,12 @@ class Dispatcher:
                     log.error("outbox row %s not handled: %s", row.id, type(exc).__name__)
                 finally:
                     self._inflight -= 1
+                    self._lane_inflight -= row.lane
                     self._done += 1
                     self._progress.set()
         finally:
             self._inflight -= len(queue)  # left claimed, handed back by unclaim()
+            self._lane_inflight -= sum(row.lane for row in queue)
             del self._queues[chat_id]
             self._progress.set()
 

@@ -93,5 +93,14 @@ class RateLimiter:
                 return
             await self._sleep(at - now)
 
+    def note(self, _chat_id: int) -> None:
+        """A call that did not wait for a slot (a reply to a person's own action) left now: it
+        counts against the overall rate, so pushes make room for it rather than earn a 429."""
+        now = self._monotonic()
+        window = self._departures
+        while window and window[0] <= now - self.span:
+            window.popleft()  # pushes may be idle for hours: the window must not grow
+        window.append(now)
+
     def _prune(self, now: float) -> None:
         self._chat_ready = {chat: at for chat, at in self._chat_ready.items() if at > now}

@@ -1,5 +1,6 @@
-"""Consent withdrawal: no more reminders, caregiver alerts or requests; what the practice must
-keep (past requests and their history) stays. Erasure starts from the same stop."""
+"""Consent withdrawal: no more reminders, caregiver alerts, programme messages or requests; what
+the practice must keep (past requests and their history) stays. Erasure starts from the same
+stop."""
 
 from __future__ import annotations
 
@@ -28,4 +29,6 @@ async def withdraw_consent(uow: UnitOfWork, patient: Patient, *, now: datetime) 
     patient.consent_withdrawn_at = now
     await uow.patients.save(patient=patient)
     await uow.privacy.revoke_caregivers(patient_id=patient.id, now=now)
+    # Programme messages already queued would otherwise still go out (the tick queues no more).
+    await uow.programmes.cancel_waiting_messages(patient_id=patient.id)
     return await stop_reminders(uow, patient.id)

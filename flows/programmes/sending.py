@@ -19,7 +19,8 @@ from flows.programmes.segment import DEFAULT_CAP_DAYS
 from flows.reminders import outbox
 from flows.reminders.times import in_quiet_hours
 from flows.settings import Settings
-from storage.repositories.programmes import LANE_KIND, DueStep, QueuedStep
+from storage.repositories.programme_lane import LANE_KIND
+from storage.repositories.programmes import DueStep, QueuedStep
 from storage.uow import UnitOfWork
 
 # A snoozed patient's reminder is contact step SNOOZED + n (their n-th snooze), with the first

@@ -4,23 +4,24 @@ consent to prevention reminders, and the funnel. Reached as `uow.programmes`.
 
 Programme messages wait in the outbox in a lane of their own (`queued` off, kind `programme`):
 the dispatcher's ordinary claim never sees them, `claim_lane` hands them out only when it asks,
-so they never stand in front of a dose reminder or a staff notice.
+so they never stand in front of a dose reminder or a staff notice (`programme_lane`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, literal, or_, update
+from sqlalchemy import and_, bindparam, func, literal, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repositories import programme_segments as seg
-from storage.repositories.outbox import CLAIMED, PENDING, SENT, UNCERTAIN, insert_ignoring
+from storage.repositories.outbox import SENT, UNCERTAIN, insert_ignoring
+from storage.repositories.programme_lane import LANE_KIND, ProgrammeLane
 from storage.repositories.programme_records import (
     CONTACTS,
     ENROLMENTS,
@@ -38,7 +39,6 @@ from storage.tables import (
 )
 from storage.types import utcnow
 
-LANE_KIND = "programme"
 # Enrolments still waiting for a message or an answer.
 OPEN = ("planned", "invited", "snoozed")
 P, E, C = seg.P, seg.ENROLLED, seg.CONTACT
@@ -82,7 +82,7 @@ class StepCounts:
     answered: int
 
 
-class ProgrammeRepository(ProgrammeRecords):
+class ProgrammeRepository(ProgrammeRecords, ProgrammeLane):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -321,51 +321,6 @@ class ProgrammeRepository(ProgrammeRecords):
             .values(state="opted_out", opted_out_at=now, next_due_at=None),
         )
         return int(first.rowcount or 0) + int(second.rowcount or 0)
-
-    async def claim_lane(
-        self, *, now: datetime, worker: str, lease: timedelta, limit: int
-    ) -> Sequence[OutboundMessage]:
-        """Programme messages due now for this dispatcher, claimed like any outbox row (the
-        same sending, settling and crash recovery follow); none for a chat now unreachable."""
-        if limit <= 0:
-            return []
-        blocked = exists().where(P.telegram_id == OUT.chat_id, P.reachable == literal(False))
-        query = (
-            select(OutboundMessage)
-            .where(
-                OutboundMessage.status == PENDING,
-                col(OutboundMessage.kind) == LANE_KIND,
-                col(OutboundMessage.queued).is_(False),
-                col(OutboundMessage.not_before) <= now,
-                ~blocked,
-            )
-            .order_by(col(OutboundMessage.not_before), col(OutboundMessage.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        rows = (await self._session.exec(query)).all()
-        for row in rows:
-            row.status, row.claimed_by, row.claimed_until = CLAIMED, worker, now + lease
-            self._session.add(row)
-        await self._session.flush()
-        return rows
-
-    async def lane_waiting(self, *, now: datetime) -> int:
-        query = core_select(func.count()).where(
-            OUT.status == PENDING, OUT.kind == LANE_KIND, OUT.queued == literal(False),
-            OUT.not_before <= now,
-        )  # fmt: skip
-        return int((await run(self._session, query)).one()[0])
-
-    async def cancel_waiting_messages(self, *, patient_id: int) -> int:
-        """Programme messages not yet sent to a patient (consent withdrawn, left, erased)."""
-        chat = core_select(P.telegram_id).where(P.id == patient_id).scalar_subquery()
-        statement = (
-            update(OUTBOX)
-            .where(OUT.chat_id == chat, OUT.kind == LANE_KIND, OUT.status == PENDING)
-            .values(status="cancelled", payload={})
-        )
-        return int((await run(self._session, statement)).rowcount or 0)
 
     async def refresh_outcomes(self, *, now: datetime) -> None:
         """Copy what happened elsewhere onto contacts and enrolments: deliveries from the

@@ -88,3 +88,21 @@ async def test_departures_never_crowd_even_after_a_hold_up() -> None:
     zero = [at for chat, at in left if chat == 0]
     assert all(b - a >= 1 - 1e-9 for a, b in itertools.pairwise(zero))
     assert times[-1] - times[0] <= 3 + 1e-9  # 62 departures: three seconds, not trailing on
+
+
+async def test_replies_noted_make_pushes_wait_for_room() -> None:
+    """Replies do not wait for a slot, but they count: with 20 sent in this second, only 10
+    pushes leave before the second is over."""
+    ticker = Ticker()
+    gate = limiter(ticker)
+    start = ticker.now
+    for chat in range(20):
+        gate.note(1_000 + chat)
+    left: list[float] = []
+
+    async def go(chat: int) -> None:
+        await gate.leave(chat)
+        left.append(ticker.now - start)
+
+    await asyncio.gather(*(go(chat) for chat in range(15)))
+    assert sum(1 for at in left if at < 1 - 1e-9) == 10
