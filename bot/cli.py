@@ -272,6 +272,10 @@ def report(since: str, fmt: str, output: str | None) -> None:
     if days is None:
         raise click.BadParameter("use a number of days like 7d, 30d or 90d", param_hint="--since")
     settings = load_settings()
+    catalog = Catalog.load()
+
+    def own(title: str) -> str:
+        return catalog.own(title, settings.default_language)
 
     async def work(database: Database) -> str:
         await require_schema(database)
@@ -282,14 +286,13 @@ def report(since: str, fmt: str, output: str | None) -> None:
             clock = clock_from_environment()
             now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
-            live = await live_funnels(uow, report_programmes(settings))
+            live = await live_funnels(uow, report_programmes(settings), own)
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
             click.echo(f"{opened()}: its clock is ahead (time travel): "
                        f"the report counts up to {local}.", err=True)  # fmt: skip
         if fmt == "csv":
             return to_csv(stats, live)
-        catalog = Catalog.load()
         lang = settings.default_language
 
         def text(key: str, **params: object) -> str:

@@ -62,6 +62,13 @@ class Catalog:
     def has(self, key: str) -> bool:
         return key in self._messages.get(self.default, {})
 
+    def own(self, key_or_words: str, lang: str) -> str:
+        """A catalog key's text, or the practice's own words as written (a programme's title in
+        its programme file may be either)."""
+        if self.has(key_or_words):
+            return self.text(key_or_words, lang)
+        return key_or_words
+
     def text(self, key: str, lang: str, /, **params: Any) -> str:
         template = self._messages.get(lang, {}).get(key)
         if template is None:

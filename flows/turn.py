@@ -52,6 +52,10 @@ class Turn:
     def t(self, key: str, /, **params: Any) -> str:
         return self.desk.catalog.text(key, self.lang, **params)
 
+    def own(self, key_or_words: str) -> str:
+        """A catalog key's text, or the practice's own words (`Catalog.own`)."""
+        return self.desk.catalog.own(key_or_words, self.lang)
+
     def button(self, label_key: str, code: str, **params: Any) -> Button:
         """A button of the current menu: bound to this chat and this menu's nonce."""
         data = self.desk.codec.encode(

@@ -40,7 +40,7 @@ BOOKING = Flow(
 
 async def reason_option(turn: Turn, _step: Step) -> list[tuple[str, str]]:
     key = str(runner.answers(turn).get(REASON) or "")
-    text = turn.t(key) if key else turn.t("kind.visit")
+    text = turn.own(key) if key else turn.t("kind.visit")
     return [("suggested", text)]  # the text is filed as the label (`_reason_label`)
 
 

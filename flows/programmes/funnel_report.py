@@ -55,7 +55,7 @@ def funnel_html(found: Sequence[Live], text: Text) -> str:
         return ""
     parts = [f"<h2>{html.escape(text('report.programmes'))}</h2>"]
     for live in found:
-        title = text(live.title)
+        title = live.title
         items = "\n".join(
             f"<li>{html.escape(line)}</li>" for line in funnel_lines(live.funnel, text)
         )

@@ -65,7 +65,7 @@ def median_shown(found: Funnel) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Live:
-    """A programme with a cycle under way. `title`: a catalog key or the practice's words."""
+    """A programme with a cycle under way, its title in words for the reader."""
 
     programme_id: str
     title: str
@@ -73,11 +73,14 @@ class Live:
     funnel: Funnel
 
 
-async def live_funnels(uow: UnitOfWork, programmes: Sequence[Programme]) -> list[Live]:
+async def live_funnels(
+    uow: UnitOfWork, programmes: Sequence[Programme], own: Callable[[str], str]
+) -> list[Live]:
     """The funnel of the current cycle of every running or paused programme, declared ones
-    first; one no longer declared (its file changed) is still counted, under its id."""
+    first; one no longer declared (its file changed) is still counted, under its id. `own`
+    turns a title (a catalog key or the practice's own words) into words."""
     order = {p.id: i for i, p in enumerate(programmes)}
-    titles = {p.id: p.title for p in programmes}
+    titles = {p.id: own(p.title) for p in programmes}
     states = [s for s in await uow.programmes.programme_states() if s.status in LIVE and s.cycle]
     states.sort(key=lambda s: (order.get(s.programme_id, len(order)), s.programme_id))
     return [
@@ -122,7 +125,7 @@ def short_line(live: Live, text: Text) -> str:
         text(f"programmes.funnel.{name}", n=count_text(counts.get(name, 0))) for name in SHORT
     )
     booked = share_text(counts.get("booked", 0), counts.get("invited", 0))
-    return text("stats.programme", title=text(live.title), cycle=live.funnel.cycle,
+    return text("stats.programme", title=live.title, cycle=live.funnel.cycle,
                 figures=figures, booked=booked)  # fmt: skip
 
 
@@ -135,7 +138,7 @@ def stats_lines(found: Sequence[Live], text: Text) -> list[str]:
 
 async def stats_section(turn: Turn) -> list[str]:
     """/stats's lines on the practice's live programmes."""
-    return stats_lines(await live_funnels(turn.uow, turn.desk.programmes), turn.t)
+    return stats_lines(await live_funnels(turn.uow, turn.desk.programmes, turn.own), turn.t)
 
 
 async def send_chart(turn: Turn, programme: Programme) -> bool:
@@ -147,7 +150,7 @@ async def send_chart(turn: Turn, programme: Programme) -> bool:
     from flows.programmes.funnel_chart import funnel_chart
 
     found = await funnel(turn.uow, programme.id, state.cycle)
-    title = turn.t(programme.title)
+    title = turn.own(programme.title)
     chart = funnel_chart(found, turn.t, title=title)
     caption = turn.t("programmes.chart.title", title=title, cycle=state.cycle)
     turn.say(caption, file=FileRef(None, "photo", data=chart, name="funnel.png"))

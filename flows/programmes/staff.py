@@ -45,7 +45,7 @@ async def _status(turn: Turn, programme_id: str) -> tuple[str, int]:
 
 async def funnel_line(turn: Turn, programme: Programme) -> str:
     status, cycle = await _status(turn, programme.id)
-    head = turn.t("programmes.line", title=turn.t(programme.title),
+    head = turn.t("programmes.line", title=turn.own(programme.title),
                   status=turn.t(f"programmes.status.{status}"))  # fmt: skip
     if cycle == 0:
         return head
@@ -71,7 +71,7 @@ async def show_list(
     for programme in programmes:
         lines.append(await funnel_line(turn, programme))
         code = StaffCode.PROGRAMMES(Op.CARD, programme.id)
-        rows.append((turn.button_text(turn.t(programme.title), code),))
+        rows.append((turn.button_text(turn.own(programme.title), code),))
     waiting = len(await turn.uow.programmes.to_call(limit=200))
     rows.append((_button(turn, "programmes.calls.button", Op.CALLS, n=waiting),))
     rows.append((inbox_button(turn),))
@@ -82,7 +82,7 @@ async def show_card(turn: Turn, programme: Programme, *, notice: str | None = No
     staff_of(turn)
     turn.new_menu()
     status, cycle = await _status(turn, programme.id)
-    head = turn.t("programmes.line", title=turn.t(programme.title),
+    head = turn.t("programmes.line", title=turn.own(programme.title),
                   status=turn.t(f"programmes.status.{status}"))  # fmt: skip
     lines = [head]
     rows: list[tuple[Button, ...]] = []
@@ -112,7 +112,7 @@ async def show_preview(turn: Turn, programme: Programme) -> None:
         turn.t(f"programmes.excluded.{reason}", n=seen.excluded[reason])
         for reason in EXCLUSIONS if seen.excluded.get(reason)
     )  # fmt: skip
-    lines = [turn.t("programmes.preview.text", title=turn.t(programme.title), n=seen.invite,
+    lines = [turn.t("programmes.preview.text", title=turn.own(programme.title), n=seen.invite,
                     excluded=excluded or turn.t("programmes.excluded.none"))]  # fmt: skip
     rows: list[tuple[Button, ...]] = [
         (_button(turn, "programmes.start", Op.START, programme.id),),
@@ -128,7 +128,7 @@ async def show_calls(
     turn.new_menu()
     waiting = await turn.uow.programmes.to_call(limit=CALLS_SHOWN)
     people = await turn.uow.patients.by_ids(ids=[e.patient_id for e in waiting])
-    titles = {p.id: turn.t(p.title) for p in programmes}
+    titles = {p.id: turn.own(p.title) for p in programmes}
     lines = [turn.t("programmes.calls.title" if waiting else "programmes.calls.none")]
     rows: list[tuple[Button, ...]] = []
     for enrolment in waiting:

@@ -40,7 +40,7 @@ COUNTS = {"eligible": 120, "enrolled": 100, "invited": 100, "delivered": 96, "an
 FOUND = Funnel("diabetes", 2, COUNTS,
                (MessageFigures(0, 100, 96, 25), MessageFigures(1, 50, 49, 3)), 6.5,
                appointments=9)  # fmt: skip
-LIVE = Live("diabetes", "programme.diabetes.title", "running", FOUND)
+LIVE = Live("diabetes", "Controllo del diabete (ogni 6 mesi)", "running", FOUND)
 
 
 def test_a_few_patients_read_less_than_five_and_nobody_reads_zero() -> None:
@@ -95,7 +95,7 @@ async def test_live_funnels_are_the_running_and_paused_programmes(
     await started(sqlite_database)
     await tick(sqlite_database, FixedClock(TUESDAY))
     async with sqlite_database.uow() as uow:
-        live = await live_funnels(uow, [diabetes()])
+        live = await live_funnels(uow, [diabetes()], lambda title: CATALOG.own(title, "it"))
     assert [(x.programme_id, x.status, x.funnel.counts["invited"]) for x in live] == [
         ("diabetes", "running", 1)
     ]
