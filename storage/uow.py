@@ -26,9 +26,9 @@ from storage.repositories import (
 from storage.repositories.appointments import AppointmentRepository
 from storage.repositories.caregivers import CaregiverRepository
 from storage.repositories.digest import DigestRepository
+from storage.repositories.kpis import KpiRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
-from storage.repositories.kpis import KpiRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.stats import StatsRepository

@@ -63,6 +63,11 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reminders_status_due", "status", "due_at"),
         Index("ix_reminders_status_window", "status", "window_ends_at"),
+        # The KPIs' scans by due time read only this (migration 0008).
+        Index(
+            "ix_reminders_kpi_due",
+            "due_at", "kind", "status", "answer", "sent_at", "patient_id", "appointment_id",
+        ),  # fmt: skip
     )
 
     id: int | None = Field(default=None, primary_key=True)
