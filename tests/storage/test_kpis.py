@@ -95,7 +95,8 @@ async def test_values_status_and_the_fewer_than_five_rule(database: Database) ->
     assert weeks["2026-W49"].text(in_time.kpi.unit) == FEW
     assert weeks["2026-W50"].text(in_time.kpi.unit) == NOTHING
     months = {p.label: p.figure for p in in_time.monthly}
-    assert months["2026-11"].hidden and months["2026-12"].hidden  # 3 and 3 patients
+    assert months["2026-11"].hidden
+    assert months["2026-12"].hidden
     median = _line(result, "first_response_median")
     assert median.current.text(median.kpi.unit) == FEW  # weekly: 3 patients in the last 7 days
     close = _line(result, "time_to_close_median")
@@ -106,7 +107,8 @@ async def test_values_status_and_the_fewer_than_five_rule(database: Database) ->
     assert doses.status is None
     assert _line(result, "no_show").current.text(doses.kpi.unit) == NOTHING
     backlog = _line(result, "backlog_age")
-    assert backlog.current.value is None and not backlog.current.hidden
+    assert backlog.current.value is None
+    assert not backlog.current.hidden
 
 
 async def test_trend_against_the_window_before(database: Database) -> None:
@@ -116,6 +118,7 @@ async def test_trend_against_the_window_before(database: Database) -> None:
     for patient in patients[5:]:
         await _request(database, patient, filed=NOW - timedelta(days=5), hours=1)
     line = _line(await _board(database), "first_response_in_time")
-    assert line.current.value == 100 and line.previous.value == 0
+    assert line.current.value == 100
+    assert line.previous.value == 0
     assert line.trend == 100
     assert line.status is Status.ON_TRACK

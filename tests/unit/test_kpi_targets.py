@@ -23,7 +23,8 @@ def test_the_catalogue_covers_the_practices_goals() -> None:
     assert len({kpi.id for kpi in CATALOGUE}) == len(CATALOGUE)
     assert {kpi.category for kpi in CATALOGUE} == set(Category)
     assert BY_ID["first_response_in_time"].target == 90
-    assert BY_ID["no_show"].window == "monthly" and not BY_ID["no_show"].higher_is_better
+    assert BY_ID["no_show"].window == "monthly"
+    assert not BY_ID["no_show"].higher_is_better
     assert BY_ID["doses_confirmed"].window == "weekly"
     assert BY_ID["satisfaction_good"].window == "quarterly"
 
@@ -42,7 +43,8 @@ def test_overrides_inline_and_from_a_toml_file(tmp_path: Path) -> None:
     settings = Settings(kpi_targets='{"no_show": 4, "doses_confirmed": {"window": "monthly"}}')
     kpis = {kpi.id: kpi for kpi in settings.kpis}
     assert kpis["no_show"].target == 4
-    assert kpis["doses_confirmed"].window == "monthly" and kpis["doses_confirmed"].target == 80
+    assert kpis["doses_confirmed"].window == "monthly"
+    assert kpis["doses_confirmed"].target == 80
     file = tmp_path / "targets.toml"
     file.write_text('[satisfaction_good]\ntarget = 85\nwindow = "monthly"\n', encoding="utf-8")
     kpis = {kpi.id: kpi for kpi in Settings(kpi_targets=str(file)).kpis}
