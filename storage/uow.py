@@ -30,6 +30,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.satisfaction import SatisfactionRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.tags import TagRepository
 from storage.repositories.therapies import TherapyRepository
@@ -100,6 +101,7 @@ class UnitOfWork:
     # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
     privacy: PrivacyRepository
     stats: StatsRepository
+    satisfaction: SatisfactionRepository
     visits: VisitRepository
     outbox: OutboxRepository
     # Follow-up programmes.
@@ -140,6 +142,7 @@ class UnitOfWork:
         # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
         self.privacy = PrivacyRepository(self.session)
         self.stats = StatsRepository(self.session)
+        self.satisfaction = SatisfactionRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         # Follow-up programmes.
