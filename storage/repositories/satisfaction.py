@@ -104,6 +104,17 @@ class SatisfactionRepository:
         )
         return (await self._session.exec(query)).first()
 
+    async def question_reminder(self, *, answer: SatisfactionAnswer) -> Reminder | None:
+        """The reminder that sent this question."""
+        if answer.appointment_id is not None:
+            which = col(Reminder.appointment_id) == answer.appointment_id
+        else:
+            which = (col(Reminder.request_id) == answer.request_id) & col(
+                Reminder.appointment_id
+            ).is_(None)
+        query = select(Reminder).where(which, col(Reminder.kind).in_(ASKING_KINDS))
+        return (await self._session.exec(query)).first()
+
     async def closed_requests_to_ask(self, *, since: datetime) -> Sequence[Request]:
         """Requests closed since `since` for which no question is planned yet."""
         planned = exists().where(

@@ -29,6 +29,7 @@ PROVIDER_SAMPLES = {
     "prescription_saved": ("t9999999999", "r9999999999"),
     "waiting_requests": ("9999999999",),
     "not_waiting_ops": ("!question_from_kept", "@question", "@home"),
+    "recommend_scores": ("10", "skip"),
 }
 # Flows opened by code, not by a button of another flow, and why that is intended.
 OPENED_BY_CODE = {
@@ -39,6 +40,8 @@ OPENED_BY_CODE = {
     "answer": "a status card's Answer, or an action of My requests",
     "answer_which": "a message written at the menu while several requests wait for an answer",
     "not_waiting": "an answer for a request that no longer waits for one",
+    "satisfaction_comment": "an answer to the satisfaction question",
+    "satisfaction_recommend": "an answer to the satisfaction question, when recommending is due",
 }
 # Buttons outside flows: a status card's Cancel and Answer, «🏠 Menu» on a pushed message, and
 # "changed my mind" after consent.
