@@ -81,8 +81,8 @@ async def on_button(turn: Turn, args: list[str]) -> None:
         reminder.status, reminder.answer, reminder.answered_at = ANSWERED, op, turn.now
         await turn.uow.reminders.save(reminder=reminder)
     thanks = turn.t("satisfaction.thanks", answer=answer_text(turn.t, row.answer))
-    # The follow-up flow's screen comes next, below, and ends at the menu.
-    answer_on_tapped(turn, thanks, home=False)
+    # Like every reminder's answer it offers the menu; the comment's prompt comes below it.
+    answer_on_tapped(turn, thanks)
     await runner.start_flow(turn, (RECOMMEND if recommend else COMMENT).id, keep={ROW: row.id})
 
 
