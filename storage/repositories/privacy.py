@@ -338,7 +338,8 @@ class PrivacyRepository:
     # --- retention ------------------------------------------------------------------------
 
     async def scrub_contents(self, *, requests: Sequence[Request], now: datetime) -> None:
-        """Empty the requests' answers and their events' notes, and delete their attachments."""
+        """Empty the requests' answers, their events' notes and the satisfaction comments about
+        them, and delete their attachments."""
         ids = [r.id for r in requests if r.id is not None]
         if not ids:
             return
@@ -356,6 +357,13 @@ class PrivacyRepository:
         files = select(Attachment).where(col(Attachment.request_id).in_(ids))
         for attachment in (await session.exec(files)).all():
             await session.delete(attachment)
+        comments = select(SatisfactionAnswer).where(
+            col(SatisfactionAnswer.request_id).in_(ids),
+            col(SatisfactionAnswer.comment).is_not(None),
+        )
+        for answer in (await session.exec(comments)).all():
+            answer.comment = None
+            session.add(answer)
         await session.flush()
 
     async def ended_requests_to_purge(

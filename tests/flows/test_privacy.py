@@ -562,6 +562,7 @@ async def test_retention_purges_ended_requests_once_a_day(
         requests = {r.id: r for r in (await uow.session.exec(select(Request)))}
         notes = [e.note for e in (await uow.session.exec(select(RequestEvent))) if e.note]
         attachments = (await uow.session.exec(select(Attachment))).all()
+        [felt] = (await uow.session.exec(select(SatisfactionAnswer))).all()
         record = await uow.settings.get(key=LAST_RUN_SETTING)
     for number in (1, 3):  # closed, rejected
         assert requests[number].answers == {}
@@ -569,6 +570,7 @@ async def test_retention_purges_ended_requests_once_a_day(
     assert requests[2].answers["text"] == SECOND  # still open: untouched
     assert notes == []
     assert attachments == []
+    assert (felt.answer, felt.comment) == ("very_good", None)  # the comment went with request 1
     assert (record["purged"], record["total"]) == (2, 2)
 
     caplog.clear()
