@@ -1,12 +1,14 @@
 """`make bench`: every benchmark, one after the other; or one, with its own options.
 
 python -m bench                      # inbox, adapters (the flow on both frameworks), reminders,
-                                     # startup
+                                     # startup, kpis
 python -m bench inbox [--requests N]
 python -m bench flow [--users N] [--only echo|frontdesk] ...   (see python -m bench.flow -h)
 python -m bench reminders [...]      # 100,000 active reminders: start-up, memory, delivery rate
 python -m bench adapters [...]       # the flow on python-telegram-bot and aiogram, each beside
                                      # a bare echo bot of the same framework
+python -m bench kpis [...]           # the full report on 1,000,000 requests and reminders,
+                                     # SQLite and PostgreSQL (bar: under 2 s each)
 python -m bench startup [--runs 5]   # frontdesk run: start -> first poll, first reply; bare
                                      # framework imports; frontdesk staff list
 python -m bench programmes [...]     # 100,000 patients: a programme's preview and planning, on
@@ -20,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import adapters, flow, inbox, programme_delivery, programmes, reminders, startup
+from bench import adapters, flow, inbox, kpis, programme_delivery, programmes, reminders, startup
 
 
 def run_inbox(argv: list[str]) -> int:
@@ -64,8 +66,9 @@ BENCHMARKS = {
     "startup": run_startup,
     "programmes": run_programmes,
     "programme_delivery": run_programme_delivery,
+    "kpis": kpis.run,
 }
-DEFAULT = ("inbox", "adapters", "reminders", "startup", "programmes", "programme_delivery")
+DEFAULT = ("inbox", "adapters", "reminders", "startup", "programmes", "programme_delivery", "kpis")
 
 
 def main(argv: list[str]) -> int:

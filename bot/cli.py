@@ -257,13 +257,14 @@ def staff_remove(telegram_id: int) -> None:
 )
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write.")
 def report(since: str, fmt: str, output: str | None) -> None:
-    """The KPIs of /stats, as CSV or as an HTML page with the chart."""
+    """The KPIs of /stats and the practice's goals, as CSV or as an HTML page with charts."""
     from datetime import timedelta
 
     from flows.clock import clock_from_environment
     from flows.i18n import Catalog
     from flows.kinds import registry as request_kinds
     from flows.kpi_report import to_csv, to_html
+    from flows.kpis.board import board
     from flows.programmes.funnel_view import live_funnels
     from flows.stats import compute, parse_period, recorded_shift
     from storage.types import utcnow
@@ -283,20 +284,23 @@ def report(since: str, fmt: str, output: str | None) -> None:
             now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
             live = await live_funnels(uow, report_programmes(settings))
+            goals = await board(uow, settings, now)
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
             click.echo(f"{opened()}: its clock is ahead (time travel): "
                        f"the report counts up to {local}.", err=True)  # fmt: skip
-        if fmt == "csv":
-            return to_csv(stats, live)
         catalog = Catalog.load()
         lang = settings.default_language
 
         def text(key: str, **params: object) -> str:
             return catalog.text(key, lang, **params)
 
+        if fmt == "csv":
+            return to_csv(stats, live, goals, text)
         kinds = request_kinds().kind_names()
-        return to_html(stats, text, practice=settings.practice_name, kinds=kinds, programmes=live)
+        return to_html(
+            stats, text, practice=settings.practice_name, kinds=kinds, programmes=live, board=goals
+        )
 
     content = with_database(work)
     if output:

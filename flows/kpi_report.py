@@ -1,4 +1,5 @@
-"""The KPIs off Telegram: `frontdesk report --since 30d --format csv|html`."""
+"""The KPIs off Telegram: `frontdesk report --since 30d --format csv|html`: /stats's figures,
+then the practice's goals (flows.kpis: each KPI against its target, with its series)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Callable, Sequence
 from flows.charts import requests_chart
 from flows.programmes.funnel_report import funnel_html, funnel_rows
 from flows.programmes.funnel_view import Live
+from flows.kpis import report as kpi_report
+from flows.kpis.board import Board
 from flows.staff.stats_view import stats_text
 from flows.stats import Stats
 
@@ -68,12 +71,21 @@ def reminder_rows(stats: Stats) -> list[tuple[str, str, str]]:
     return out
 
 
-def to_csv(stats: Stats, programmes: Sequence[Live] = ()) -> str:
+def to_csv(
+    stats: Stats,
+    programmes: Sequence[Live] = (),
+    board: Board | None = None,
+    text: Text | None = None,
+) -> str:
+    """/stats's rows and the live funnels; with a `board`, a blank line then the KPI table
+    (its own header)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("metric", "dimension", "value"))
     writer.writerows(rows(stats))
     writer.writerows(funnel_rows(programmes))
+    if board is not None and text is not None:
+        buffer.write("\n" + kpi_report.to_csv(board, text))
     return buffer.getvalue()
 
 
@@ -84,18 +96,21 @@ def to_html(
     practice: str,
     kinds: Sequence[str],
     programmes: Sequence[Live] = (),
+    board: Board | None = None,
 ) -> str:
     """The page: /stats's lines and its chart, with a bar for each of `kinds` (in order), then
-    the funnel of each live programme."""
+    the funnel of each live programme; with a `board`, the practice's goals after them."""
     chart = base64.b64encode(requests_chart(stats, text, kinds=kinds)).decode()
     items = "\n".join(f"<li>{html.escape(line)}</li>" for line in stats_text(stats, text))
     title = html.escape(text("report.title", practice=practice, days=stats.days))
+    goals = "" if board is None else kpi_report.to_html(board, text)
     return (
         "<!doctype html>\n<html><head><meta charset='utf-8'>"
         f"<title>{title}</title>"
         "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
-        "img{max-width:100%}</style></head>\n"
+        "img{max-width:100%}td{padding:.2rem .5rem;border-bottom:1px solid #ddd}</style>"
+        "</head>\n"
         f"<body><h1>{title}</h1>\n<ul>\n{items}\n</ul>\n"
         f"<img alt='{html.escape(text('chart.title'))}' src='data:image/png;base64,{chart}'>\n"
-        f"{funnel_html(programmes, text)}</body></html>\n"
+        f"{funnel_html(programmes, text)}{goals}</body></html>\n"
     )

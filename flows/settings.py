@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.kpis.catalogue import Kpi
+from flows.kpis.targets import practice_kpis
+
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 _PLACEHOLDER_TOKENS = {
     "changeme",
@@ -134,6 +137,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # The practice's KPI targets (inline JSON or a TOML/JSON file); empty: the shipped defaults.
+    kpi_targets: str = ""
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -188,6 +193,12 @@ class Settings(BaseSettings):
             raise ValueError("check-back days must be between 1 and 365")
         return sorted(set(value))
 
+    @field_validator("kpi_targets")
+    @classmethod
+    def _check_kpi_targets(cls, value: str) -> str:
+        practice_kpis(value)
+        return value.strip()
+
     @field_validator("webhook_url")
     @classmethod
     def _check_webhook_url(cls, value: str) -> str:
@@ -226,6 +237,11 @@ class Settings(BaseSettings):
     @property
     def appointment_offsets(self) -> list[timedelta]:
         return offsets(self.appointment_reminders)
+
+    @property
+    def kpis(self) -> tuple[Kpi, ...]:
+        """The KPI catalogue with the practice's targets and windows."""
+        return practice_kpis(self.kpi_targets)
 
     def token(self) -> str:
         """The bot token; callers must never log it."""

@@ -26,6 +26,7 @@ from storage.repositories import (
 from storage.repositories.appointments import AppointmentRepository
 from storage.repositories.caregivers import CaregiverRepository
 from storage.repositories.digest import DigestRepository
+from storage.repositories.kpis import KpiRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.programmes import ProgrammeRepository
@@ -100,6 +101,7 @@ class UnitOfWork:
     # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
     privacy: PrivacyRepository
     stats: StatsRepository
+    kpis: KpiRepository
     visits: VisitRepository
     outbox: OutboxRepository
     # Follow-up programmes.
@@ -140,6 +142,7 @@ class UnitOfWork:
         # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
         self.privacy = PrivacyRepository(self.session)
         self.stats = StatsRepository(self.session)
+        self.kpis = KpiRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         # Follow-up programmes.

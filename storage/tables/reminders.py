@@ -56,6 +56,10 @@ class Appointment(SQLModel, table=True):
     marked_by: int | None = None
 
 
+# The columns the KPIs count; their scans read this index, not the rows.
+KPI_COLUMNS = ("due_at", "kind", "status", "answer", "sent_at", "patient_id", "appointment_id")
+
+
 class Reminder(SQLModel, table=True):
     """A planned reminder: the database is the truth, the scheduler only wakes the dispatcher."""
 
@@ -63,6 +67,8 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reminders_status_due", "status", "due_at"),
         Index("ix_reminders_status_window", "status", "window_ends_at"),
+        # The KPIs' scans by due time read only this (migration 0008).
+        Index("ix_reminders_kpi_due", *KPI_COLUMNS),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,120 @@
+"""The practice's KPIs against their targets: the one source of the report's KPI section, the
+Monday card and the /stats card.
+
+    board(uow, settings, now) -> Board
+
+For every KPI of the practice's catalogue (`settings.kpis`: the defaults with the practice's
+targets and windows), a `Line` holds:
+- `current`: the value over the KPI's window (rolling, ending `now`), `previous`: over the window
+  before it; `trend` = current - previous (None when either is unknown or hidden);
+- `status`: on track / at risk / off track by the catalogue's rule, None where nothing can be said;
+- `weekly` / `monthly`: the last 12 calendar weeks and months (practice's time zone; the last one
+  runs to `now`), oldest first, as `Point(label, Figure)`.
+A `Figure` is a value or nothing: `hidden` when it stands on fewer than 5 patients (shown "< 5"),
+`value` None when nothing was counted (shown "—"). Percentages are 0–100. Aggregates only: no
+names, no answers. A snapshot KPI (the backlog now) has a current value and no series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.kpis.catalogue import Kpi, Status, Unit
+from flows.kpis.measures import MEASURES, MIN_PATIENTS, Figures, load, too_few_patients, value
+from flows.kpis.periods import Frame, Span, frame, window
+from flows.settings import Settings
+from storage.uow import UnitOfWork
+
+NOTHING = "—"
+FEW = f"< {MIN_PATIENTS}"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    value: float | None
+    hidden: bool = False
+
+    @property
+    def known(self) -> float | None:
+        """The value where it may be shown, else None."""
+        return None if self.hidden else self.value
+
+    def text(self, unit: Unit) -> str:
+        if self.hidden:
+            return FEW
+        if self.value is None:
+            return NOTHING
+        if unit is Unit.PERCENT:
+            return f"{self.value:.0f}%"
+        if unit is Unit.COUNT:
+            return f"{self.value:.0f}"
+        return f"{self.value:.1f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    label: str
+    figure: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    kpi: Kpi
+    current: Figure
+    previous: Figure
+    status: Status | None
+    weekly: tuple[Point, ...]
+    monthly: tuple[Point, ...]
+
+    @property
+    def trend(self) -> float | None:
+        now, before = self.current.known, self.previous.known
+        return None if now is None or before is None else now - before
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    now: datetime
+    lines: tuple[Line, ...]
+
+
+async def _figure(uow: UnitOfWork, kpi: Kpi, figures: Figures, where: Frame, span: Span) -> Figure:
+    measure = MEASURES[kpi.id]
+    segments = where.segments(span)
+    result = value(measure, figures, segments)
+    if result is None:
+        return Figure(None)
+    if await too_few_patients(uow, measure, figures, segments):
+        return Figure(None, hidden=True)
+    return Figure(result)
+
+
+async def _backlog(uow: UnitOfWork, kpi: Kpi, now: datetime) -> Line:
+    days, patients = await uow.kpis.open_backlog(now=now)
+    if days is None:
+        current = Figure(None)
+    else:
+        current = Figure(None, hidden=True) if patients < MIN_PATIENTS else Figure(days)
+    return Line(kpi, current, Figure(None), kpi.status(current.known), (), ())
+
+
+async def board(uow: UnitOfWork, settings: Settings, now: datetime) -> Board:
+    """Every KPI of the practice, as the module docstring says."""
+    where = frame(now, settings.tz)
+    figures = await load(uow, where.bounds, where.now)
+    lines = []
+    for kpi in settings.kpis:
+        if kpi.snapshot:
+            lines.append(await _backlog(uow, kpi, where.now))
+            continue
+        current = await _figure(uow, kpi, figures, where, window(where.now, kpi.window))
+        previous = await _figure(uow, kpi, figures, where, window(where.now, kpi.window, back=1))
+        weekly = tuple(
+            [Point(s.label, await _figure(uow, kpi, figures, where, s)) for s in where.weeks]
+        )
+        monthly = tuple(
+            [Point(s.label, await _figure(uow, kpi, figures, where, s)) for s in where.months]
+        )
+        lines.append(Line(kpi, current, previous, kpi.status(current.known), weekly, monthly))
+    return Board(where.now, tuple(lines))

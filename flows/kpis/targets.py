@@ -1,0 +1,79 @@
+"""The practice's own targets: FRONTDESK_KPI_TARGETS, either JSON written in the setting or the
+path of a TOML/JSON file, mapping a KPI id to a target or to {target, window}:
+
+    {"no_show": 4, "doses_confirmed": {"target": 85, "window": "monthly"}}
+
+    [no_show]            # kpi-targets.toml
+    target = 4
+
+Checked when settings load: an unknown id, a target outside the KPI's range or a window that is
+not daily/weekly/monthly/quarterly is refused with one line saying which and why.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from flows.kpis.catalogue import BY_ID, CATALOGUE, WINDOWS, Kpi
+
+
+def read(value: str) -> dict[str, Any]:
+    """The mapping the setting holds: inline JSON, or a .toml/.json file's contents."""
+    text = value.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            loaded: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"KPI targets are not valid JSON ({exc.msg})") from None
+    else:
+        path = Path(text)
+        if not path.is_file():
+            raise ValueError(f"KPI targets file {text} not found")
+        try:
+            if path.suffix == ".toml":
+                loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+            else:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"KPI targets file {text} is unreadable ({exc})") from None
+    if not isinstance(loaded, dict):
+        raise ValueError("KPI targets: expected a mapping of KPI id to target")
+    return loaded
+
+
+def _override(kpi: Kpi, given: Any) -> Kpi:
+    if isinstance(given, dict):
+        unknown = sorted(set(given) - {"target", "window"})
+        if unknown:
+            raise ValueError(f"KPI {kpi.id}: unknown field {unknown[0]!r} (target, window)")
+        target, window = given.get("target", kpi.target), given.get("window", kpi.window)
+    else:
+        target, window = given, kpi.window
+    if isinstance(target, bool) or not isinstance(target, int | float):
+        raise ValueError(f"KPI {kpi.id}: target must be a number, not {target!r}")
+    low, high = kpi.range
+    if not low <= target <= high:
+        unit = kpi.unit.value
+        raise ValueError(f"KPI {kpi.id}: target {target} is outside {low:g}–{high:g} {unit}")
+    if window not in WINDOWS:
+        choices = "/".join(WINDOWS)
+        raise ValueError(f"KPI {kpi.id}: window {window!r} is not {choices}")
+    return replace(kpi, target=float(target), window=str(window))
+
+
+def apply(overrides: dict[str, Any]) -> tuple[Kpi, ...]:
+    """The catalogue with the practice's targets and windows; ValueError (one line) on bad ones."""
+    for kpi_id in overrides:
+        if kpi_id not in BY_ID:
+            raise ValueError(f"unknown KPI id {kpi_id!r} (known: {', '.join(BY_ID)})")
+    return tuple(_override(k, overrides[k.id]) if k.id in overrides else k for k in CATALOGUE)
+
+
+def practice_kpis(value: str) -> tuple[Kpi, ...]:
+    return apply(read(value))

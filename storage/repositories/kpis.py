@@ -1,0 +1,269 @@
+"""The KPIs' figures, as SQL aggregates over time segments (`uow.kpis`).
+
+A caller passes ascending instants `bounds`; segment i is [bounds[i], bounds[i+1]). Every method
+answers per segment with counts (or a histogram of durations in quarter units), which add up:
+the caller sums segments into weeks, months and rolling windows with one scan per question.
+Distinct patients do not add up, so they come per segment and, when the sum cannot settle the
+"fewer than 5" question, exactly from `distinct_patients`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, Table, and_, case, cast, func, or_
+from sqlalchemy import select as core_select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import Appointment, Enrolment, Rating, Reminder, Request
+from storage.tables.requests import OPEN_STATES
+
+REQUESTS: Table = Request.__table__  # type: ignore[attr-defined]
+REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
+APPOINTMENTS: Table = Appointment.__table__  # type: ignore[attr-defined]
+RATINGS: Table = Rating.__table__  # type: ignore[attr-defined]
+ENROLMENTS: Table = Enrolment.__table__  # type: ignore[attr-defined]
+R, M, A, S, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, RATINGS.c, ENROLMENTS.c
+# Reminders a patient receives, and the statuses of those whose fate is known.
+PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
+SETTLED = ("sent", "answered", "missed")
+# Histograms count durations in quarters of their unit (15 minutes, 6 hours).
+BINS_PER_UNIT = 4
+
+Counts = dict[int, dict[str, int]]
+Histogram = dict[int, dict[int, int]]
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _distinct(condition: Any, column: Any) -> Any:
+    return func.count(func.distinct(case((condition, column), else_=None)))
+
+
+UNDELIVERED = and_(M.sent_at.is_(None), M.status == "missed")
+SETTLED_REMINDER = and_(M.kind.in_(PATIENT_KINDS), M.status.in_(SETTLED))
+DOSE_ASKED = and_(
+    M.kind == "therapy_dose",
+    ~UNDELIVERED,
+    or_(M.status == "missed", and_(M.status == "answered", M.answer.in_(("taken", "skipped")))),
+)
+VISIT_REMINDED = and_(M.kind == "appointment", ~UNDELIVERED, M.appointment_id.is_not(None))
+MARKED = A.status.in_(("attended", "no_show"))
+VISIT_BOOKED = and_(A.request_id.is_not(None), A.status != "declined")
+
+
+def _request_due(now: datetime) -> Any:
+    return or_(R.first_response_at.is_not(None), R.due_at <= now)
+
+
+def _segment(column: Any, bounds: Sequence[datetime]) -> Any:
+    # Latest first: recent segments are the busiest, and CASE stops at the first match.
+    whens = [(column >= bound, index) for index, bound in reversed(list(enumerate(bounds)))]
+    return case(*whens[1:], else_=0)
+
+
+def _within(column: Any, bounds: Sequence[datetime]) -> Any:
+    return and_(column >= bounds[0], column < bounds[-1])
+
+
+class KpiRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        bind = session.bind
+        self._dialect = bind.dialect.name if bind is not None else "sqlite"
+
+    def _units(self, later: Any, earlier: Any, unit_seconds: int) -> Any:
+        """`later - earlier` in a unit (3600: hours), as SQL both databases run."""
+        if self._dialect == "postgresql":
+            return func.extract("epoch", later - earlier) / unit_seconds
+        return (func.julianday(later) - func.julianday(earlier)) * (86400.0 / unit_seconds)
+
+    def _bin(self, value: Any) -> Any:
+        scaled = value * BINS_PER_UNIT
+        return func.floor(scaled) if self._dialect == "postgresql" else cast(scaled, Integer)
+
+    async def _counts(
+        self, time: Any, where: Any, columns: dict[str, Any], bounds: Sequence[datetime]
+    ) -> Counts:
+        segment = _segment(time, bounds).label("segment")
+        query = (
+            core_select(segment, *(expr.label(name) for name, expr in columns.items()))
+            .where(_within(time, bounds), where)
+            .group_by(segment)
+        )
+        rows = (await self._session.exec(query)).all()  # type: ignore[call-overload]
+        return {int(row[0]): dict(zip(columns, map(int, row[1:]), strict=True)) for row in rows}
+
+    async def _histogram(
+        self, time: Any, value: Any, where: Any, bounds: Sequence[datetime]
+    ) -> Histogram:
+        segment = _segment(time, bounds).label("segment")
+        bin_ = self._bin(value).label("bin")
+        query = (
+            core_select(segment, bin_, func.count())
+            .where(_within(time, bounds), where)
+            .group_by(segment, bin_)
+        )
+        out: Histogram = defaultdict(dict)
+        for seg, bin_value, n in (await self._session.exec(query)).all():  # type: ignore[call-overload]
+            out[int(seg)][int(bin_value)] = int(n)
+        return dict(out)
+
+    async def request_counts(self, *, bounds: Sequence[datetime], now: datetime) -> Counts:
+        """Per segment of filing: requests whose answer is known or overdue (`due`), answered
+        within the promised time (`in_time`), and their patients."""
+        answered = R.first_response_at.is_not(None)
+        due = _request_due(now)
+        columns = {
+            "due": _count(due),
+            "in_time": _count(and_(answered, R.first_response_at <= R.due_at)),
+            "patients": _distinct(due, R.patient_id),
+            "answered_patients": _distinct(answered, R.patient_id),
+            "closed_patients": _distinct(R.state == "closed", R.patient_id),
+        }
+        return await self._counts(R.created_at, R.created_at.is_not(None), columns, bounds)
+
+    async def first_response_hours(self, *, bounds: Sequence[datetime]) -> Histogram:
+        """Per segment of filing: hours from filing to the first answer."""
+        hours = self._units(R.first_response_at, R.created_at, 3600)
+        return await self._histogram(R.created_at, hours, R.first_response_at.is_not(None), bounds)
+
+    async def close_hours(self, *, bounds: Sequence[datetime]) -> Histogram:
+        """Per segment of filing: hours from filing to closing, for requests closed."""
+        hours = self._units(R.closed_at, R.created_at, 3600)
+        closed = and_(R.state == "closed", R.closed_at.is_not(None))
+        return await self._histogram(R.created_at, hours, closed, bounds)
+
+    async def open_backlog(self, *, now: datetime) -> tuple[float | None, int]:
+        """(days the oldest open request has waited, patients with an open request)."""
+        query = core_select(func.min(R.created_at), func.count(func.distinct(R.patient_id)))
+        oldest, patients = (
+            await self._session.exec(query.where(R.state.in_(OPEN_STATES)))  # type: ignore[call-overload]
+        ).one()
+        if oldest is None:
+            return None, int(patients)
+        if oldest.tzinfo is None:  # SQLite hands aggregates back naive, in UTC
+            oldest = oldest.replace(tzinfo=now.tzinfo)
+        return (now - oldest).total_seconds() / 86400, int(patients)
+
+    async def reminder_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of falling due: reminders delivered or not, doses taken or asked about,
+        appointments reminded, confirmed and cancelled by the patient, and their patients."""
+        delivered, asked, visit = ~UNDELIVERED, DOSE_ASKED, VISIT_REMINDED
+        columns = {
+            "delivered": _count(delivered),
+            "settled": func.count(),
+            "patients": func.count(func.distinct(M.patient_id)),
+            "taken": _count(and_(asked, M.answer == "taken", M.status == "answered")),
+            "asked": _count(asked),
+            "dose_patients": _distinct(asked, M.patient_id),
+            "reminded": _distinct(visit, M.appointment_id),
+            "confirmed": _distinct(and_(visit, M.answer == "confirmed"), M.appointment_id),
+            "cancelled": _distinct(and_(visit, M.answer == "cancelled"), M.appointment_id),
+            "visit_patients": _distinct(visit, M.patient_id),
+        }
+        return await self._counts(M.due_at, SETTLED_REMINDER, columns, bounds)
+
+    async def attendance_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of the appointment's time: attended, no-shows, and their patients."""
+        columns = {
+            "marked": func.count(),
+            "no_show": _count(A.status == "no_show"),
+            "patients": func.count(func.distinct(A.patient_id)),
+        }
+        return await self._counts(A.starts_at, MARKED, columns, bounds)
+
+    async def visit_wait_days(self, *, bounds: Sequence[datetime]) -> Histogram:
+        """Per segment of booking: days from the visit request to the appointment's time."""
+        days = self._units(A.starts_at, R.created_at, 86400)
+        query_from = A.created_at
+        segment = _segment(query_from, bounds).label("segment")
+        bin_ = self._bin(days).label("bin")
+        query = (
+            core_select(segment, bin_, func.count())
+            .select_from(APPOINTMENTS.join(REQUESTS, R.id == A.request_id))
+            .where(_within(query_from, bounds), VISIT_BOOKED)
+            .group_by(segment, bin_)
+        )
+        out: Histogram = defaultdict(dict)
+        for seg, bin_value, n in (await self._session.exec(query)).all():  # type: ignore[call-overload]
+            out[int(seg)][int(bin_value)] = int(n)
+        return dict(out)
+
+    async def visit_wait_patients(self, *, bounds: Sequence[datetime]) -> Counts:
+        columns = {"patients": func.count(func.distinct(A.patient_id))}
+        return await self._counts(A.created_at, VISIT_BOOKED, columns, bounds)
+
+    async def rating_counts(self, *, bounds: Sequence[datetime], good: int) -> Counts:
+        """Per segment: ratings given, those of `good` stars or more, and their patients."""
+        columns = {
+            "answers": func.count(),
+            "good": _count(S.score >= good),
+            "patients": func.count(func.distinct(S.patient_id)),
+        }
+        return await self._counts(S.created_at, S.id.is_not(None), columns, bounds)
+
+    async def invitation_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of invitation, over every programme: invited, booked, their patients."""
+        booked = or_(
+            E.booked_at.is_not(None), E.request_id.is_not(None), E.appointment_id.is_not(None)
+        )
+        columns = {
+            "invited": func.count(),
+            "booked": _count(booked),
+            "patients": func.count(func.distinct(E.patient_id)),
+            "booked_patients": _distinct(E.appointment_at.is_not(None), E.patient_id),
+        }
+        return await self._counts(E.invited_at, E.invited_at.is_not(None), columns, bounds)
+
+    async def invitation_wait_days(self, *, bounds: Sequence[datetime]) -> Histogram:
+        """Per segment of invitation: days from the invitation to the appointment's time."""
+        days = self._units(E.appointment_at, E.invited_at, 86400)
+        return await self._histogram(E.invited_at, days, E.appointment_at.is_not(None), bounds)
+
+    async def review_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of a patient's review falling due (their cycle's planning): due, and
+        reviewed (visit attended, marked done, or already done elsewhere)."""
+        reviewed = or_(
+            E.attended_at.is_not(None), E.done_at.is_not(None), E.state == "already_done"
+        )
+        columns = {
+            "due": func.count(),
+            "reviewed": _count(reviewed),
+            "patients": func.count(func.distinct(E.patient_id)),
+        }
+        return await self._counts(E.planned_at, E.planned_at.is_not(None), columns, bounds)
+
+    async def distinct_patients(
+        self, *, source: str, since: datetime, until: datetime, now: datetime
+    ) -> int:
+        """Patients behind one source's figures in [since, until): the exact count, asked only
+        when the per-segment counts leave "fewer than 5" open."""
+        time, patient, where = _sources(now)[source]
+        query = core_select(func.count(func.distinct(patient))).where(
+            time >= since, time < until, where
+        )
+        return int((await self._session.exec(query)).one()[0])  # type: ignore[call-overload]
+
+
+def _sources(now: datetime) -> dict[str, tuple[Any, Any, Any]]:
+    """Each figure's patients: (time column, patient column, which rows), as counted above."""
+    return {
+        "requests": (R.created_at, R.patient_id, _request_due(now)),
+        "answered": (R.created_at, R.patient_id, R.first_response_at.is_not(None)),
+        "closed": (R.created_at, R.patient_id, R.state == "closed"),
+        "reminders": (M.due_at, M.patient_id, SETTLED_REMINDER),
+        "doses": (M.due_at, M.patient_id, and_(SETTLED_REMINDER, DOSE_ASKED)),
+        "visits": (M.due_at, M.patient_id, and_(SETTLED_REMINDER, VISIT_REMINDED)),
+        "attendance": (A.starts_at, A.patient_id, MARKED),
+        "visit_wait": (A.created_at, A.patient_id, VISIT_BOOKED),
+        "ratings": (S.created_at, S.patient_id, S.id.is_not(None)),
+        "invitations": (E.invited_at, E.patient_id, E.invited_at.is_not(None)),
+        "booked": (E.invited_at, E.patient_id, E.appointment_at.is_not(None)),
+        "reviews": (E.planned_at, E.patient_id, E.planned_at.is_not(None)),
+    }

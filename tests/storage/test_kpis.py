@@ -1,0 +1,124 @@
+"""The KPI board on a small, scripted practice, on SQLite and PostgreSQL: values over windows,
+calendar series, the "< 5" rule and "—" where nothing was counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from flows.kpis.board import FEW, NOTHING, Board, board
+from flows.kpis.catalogue import Status
+from flows.settings import Settings
+from storage.tables import Patient, Reminder, Request
+from storage.uow import Database
+
+NOW = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)  # a Monday, 09:30 in Rome
+
+
+async def _patients(database: Database, n: int) -> list[int]:
+    async with database.uow() as uow:
+        ids = []
+        for index in range(n):
+            patient = await uow.patients.add(patient=Patient(telegram_id=5_000 + index))
+            assert patient.id is not None
+            ids.append(patient.id)
+        await uow.commit()
+    return ids
+
+
+async def _request(database: Database, patient: int, *, filed: datetime, hours: float) -> None:
+    async with database.uow() as uow:
+        await uow.requests.add(
+            request=Request(
+                kind="prescription",
+                state="closed",
+                patient_id=patient,
+                created_at=filed,
+                due_at=filed + timedelta(hours=48),
+                first_response_at=filed + timedelta(hours=hours),
+                closed_at=filed + timedelta(hours=hours),
+            )
+        )
+        await uow.commit()
+
+
+async def _board(database: Database) -> Board:
+    async with database.uow() as uow:
+        return await board(uow, Settings(timezone="Europe/Rome"), NOW)
+
+
+def _line(result: Board, kpi_id: str):  # type: ignore[no-untyped-def]
+    return next(line for line in result.lines if line.kpi.id == kpi_id)
+
+
+async def test_an_empty_practice_renders_dashes(database: Database) -> None:
+    result = await _board(database)
+    assert len(result.lines) == 15
+    for line in result.lines:
+        assert line.current.text(line.kpi.unit) == NOTHING
+        assert line.status is None
+    first = _line(result, "first_response_in_time")
+    assert [p.label for p in first.weekly][-2:] == ["2026-W49", "2026-W50"]
+    assert [p.label for p in first.monthly][-1] == "2026-12"
+    assert len(first.monthly) == 12
+
+
+async def test_values_status_and_the_fewer_than_five_rule(database: Database) -> None:
+    patients = await _patients(database, 6)
+    # Three patients in the week of 23 November, three in the week of 30 November: no week
+    # reaches five patients, the month does.
+    for index, patient in enumerate(patients):
+        filed = NOW - timedelta(days=10 if index < 3 else 3)
+        await _request(database, patient, filed=filed, hours=72 if index == 0 else 2)
+    async with database.uow() as uow:
+        for patient in patients[:3]:
+            await uow.reminders.save(
+                reminder=Reminder(
+                    kind="therapy_dose",
+                    idempotency_key=f"dose-{patient}",
+                    patient_id=patient,
+                    due_at=NOW - timedelta(days=2),
+                    status="answered",
+                    answer="taken",
+                    sent_at=NOW - timedelta(days=2),
+                )
+            )
+        await uow.commit()
+    result = await _board(database)
+    in_time = _line(result, "first_response_in_time")
+    assert in_time.current.value == pytest.approx(500 / 6)
+    assert in_time.current.text(in_time.kpi.unit) == "83%"
+    assert in_time.status is Status.AT_RISK
+    weeks = {p.label: p.figure for p in in_time.weekly}
+    assert weeks["2026-W48"].text(in_time.kpi.unit) == FEW
+    assert weeks["2026-W49"].text(in_time.kpi.unit) == FEW
+    assert weeks["2026-W50"].text(in_time.kpi.unit) == NOTHING
+    months = {p.label: p.figure for p in in_time.monthly}
+    assert months["2026-11"].hidden
+    assert months["2026-12"].hidden
+    median = _line(result, "first_response_median")
+    assert median.current.text(median.kpi.unit) == FEW  # weekly: 3 patients in the last 7 days
+    close = _line(result, "time_to_close_median")
+    assert close.current.value == pytest.approx(2.125)  # the 2-hour bin's middle
+    assert close.status is Status.ON_TRACK
+    doses = _line(result, "doses_confirmed")
+    assert doses.current.text(doses.kpi.unit) == FEW
+    assert doses.status is None
+    assert _line(result, "no_show").current.text(doses.kpi.unit) == NOTHING
+    backlog = _line(result, "backlog_age")
+    assert backlog.current.value is None
+    assert not backlog.current.hidden
+
+
+async def test_trend_against_the_window_before(database: Database) -> None:
+    patients = await _patients(database, 10)
+    for patient in patients[:5]:
+        await _request(database, patient, filed=NOW - timedelta(days=40), hours=72)
+    for patient in patients[5:]:
+        await _request(database, patient, filed=NOW - timedelta(days=5), hours=1)
+    line = _line(await _board(database), "first_response_in_time")
+    assert line.current.value == 100
+    assert line.previous.value == 0
+    assert line.trend == 100
+    assert line.status is Status.ON_TRACK
