@@ -155,7 +155,18 @@ class AttendanceOp(StrEnum):
     NO_SHOW = "n"
 
 
-RATINGS: Final = "12345"
+RATINGS: Final = "12345"  # the old 1–5 stars: buttons still in chats are answered kindly
+
+
+class SatisfactionOp(StrEnum):
+    """The six answers to "how was your experience with our service?", best first."""
+
+    VERY_GOOD = "vg"
+    GOOD = "g"
+    NEITHER = "n"
+    POOR = "p"
+    VERY_POOR = "vp"
+    DONT_KNOW = "dk"
 
 
 class ProgrammeOp(StrEnum):
@@ -206,7 +217,9 @@ class PatientGlobal:
     APPOINTMENT = Code("A", ".", widest=(ID, AppointmentOp.CONFIRM))
     """`A.<reminder>.<AppointmentOp>`: the answer to an appointment reminder."""
     RATING = Code("G", ".", widest=(ID, RATINGS[-1]))
-    """`G.<request>.<1-5>`: stars for a closed request."""
+    """`G.<request>.<1-5>`: the old stars for a closed request (no longer sent)."""
+    SATISFACTION = Code("S", ".", widest=(ID, SatisfactionOp.VERY_GOOD))
+    """`S.<satisfaction answer>.<SatisfactionOp>`: the overall experience, after a touchpoint."""
     CHECKBACK = Code("K", ".", widest=(ID, CheckbackOp.BETTER))
     """`K.<reminder>.<CheckbackOp>`: how the patient feels, days after a visit."""
     THERAPY = Code("T", ".", widest=(ID, TherapyOp.PAUSE))

@@ -10,10 +10,11 @@ import io
 from collections.abc import Callable, Sequence
 
 from flows.charts import requests_chart
-from flows.programmes.funnel_report import funnel_html, funnel_rows
-from flows.programmes.funnel_view import Live
 from flows.kpis import report as kpi_report
 from flows.kpis.board import Board
+from flows.programmes.funnel_report import funnel_html, funnel_rows
+from flows.programmes.funnel_view import Live
+from flows.satisfaction import report as satisfaction
 from flows.staff.stats_view import stats_text
 from flows.stats import Stats
 
@@ -31,7 +32,6 @@ def rows(stats: Stats) -> list[tuple[str, str, str]]:
         ("first_response_p90_hours", stats.first_response_p90),
         ("time_to_close_median_hours", stats.close_median),
         ("time_to_close_p90_hours", stats.close_p90),
-        ("satisfaction_mean", stats.satisfaction),
         ("oldest_open_days", stats.oldest_open_days),
     ):
         out.append((name, "", "" if value is None else f"{value:.2f}"))
@@ -40,8 +40,7 @@ def rows(stats: Stats) -> list[tuple[str, str, str]]:
     out.append(("closed_within_promise", "", str(stats.closed_in_time)))
     out.append(("closed_total", "", str(len(stats.close_hours))))
     out.append(("overdue_open", "", str(stats.overdue_open)))
-    out.append(("ratings", "", str(len(stats.ratings))))
-    return out + reminder_rows(stats)
+    return out + satisfaction.report_rows(stats) + reminder_rows(stats)
 
 
 def reminder_rows(stats: Stats) -> list[tuple[str, str, str]]:

@@ -118,11 +118,18 @@ class Settings(BaseSettings):
     dose_window_minutes: int = Field(default=60, ge=5, le=24 * 60)
     snooze_minutes: int = Field(default=15, ge=1, le=240)
     refill_days: int = Field(default=7, ge=0, le=60)
-    appointment_reminders: str = "24h,2h"
+    # Two reminders, 3 days and 1 day before, cut missed visits most in a primary-care trial;
+    # none backs a 2-hour one, which stays available ("3d,1d,2h").
+    appointment_reminders: str = "3d,1d"
     cancel_notice_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
     attendance_prompt_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    # Satisfaction after a closed request or an attended visit (within 48 hours of it).
     ratings: bool = True
-    rating_delay_minutes: int = Field(default=120, ge=0, le=30 * 24 * 60)
+    rating_delay_minutes: int = Field(default=120, ge=0, le=47 * 60)
+    satisfaction_interval_days: int = Field(default=30, ge=1, le=365)
+    # Likelihood to recommend (0-10), after the satisfaction answer; off unless the practice asks.
+    recommend_question: bool = False
+    recommend_interval_days: int = Field(default=91, ge=1, le=730)
     checkback_days: list[int] = Field(default_factory=lambda: [7])
     checkback_text: str = ""
     # Follow-up programmes: the practice's programme file (TOML; none: the built-ins as they are)

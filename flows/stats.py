@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flows.lifecycle import OPEN_STATES, State
 from flows.reminders.kpis import ReminderKpis
 from flows.reminders.kpis import compute as reminder_kpis
+from storage.repositories.satisfaction import TouchpointFigures
 from storage.uow import UnitOfWork
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
@@ -54,7 +55,10 @@ class Stats:
     closed_in_time: int = 0
     overdue_open: int = 0
     oldest_open_days: float | None = None
+    # The old 1–5 stars, kept as given and shown apart; the measure is `answers`.
     ratings: list[int] = field(default_factory=list)
+    answers: TouchpointFigures = field(default_factory=lambda: TouchpointFigures("all"))
+    by_touchpoint: dict[str, TouchpointFigures] = field(default_factory=dict)
     reminders: ReminderKpis = field(default_factory=ReminderKpis)
 
     @property
@@ -75,6 +79,7 @@ class Stats:
 
     @property
     def satisfaction(self) -> float | None:
+        """The mean of the old 1–5 stars given in the period."""
         return statistics.mean(self.ratings) if self.ratings else None
 
 
@@ -110,5 +115,8 @@ async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
     if first is not None:
         stats.oldest_open_days = (now - first).total_seconds() / 86400
     stats.ratings = await uow.stats.rating_scores_since(since=since)
+    until = now + timedelta(microseconds=1)  # up to and including now
+    stats.by_touchpoint = await uow.satisfaction.by_touchpoint(since=since, until=until)
+    stats.answers = await uow.satisfaction.overall(since=since, until=until)
     stats.reminders = await reminder_kpis(uow, since=since, now=now)
     return stats

@@ -1,5 +1,6 @@
 """Reminder planning, run by the scheduler's tick: therapies' doses a day ahead, appointments'
-reminders and the staff prompt after the slot, ratings after a request closes.
+reminders and the staff prompt after the slot, the satisfaction question after a request closes
+or a visit is marked attended.
 
 Doses are planned for today and tomorrow in the practice's timezone and `planned_until` moves
 on, so a restart plans nothing twice and a bot that was down plans the days it missed: those
@@ -17,7 +18,8 @@ from flows.reminders.plans import appointment_reminders, reminder_row, therapy_d
 HORIZON = timedelta(days=1)  # plan today and tomorrow
 BATCH = 500
 BUDGET_SECONDS = 2.0  # one tick plans for this long at most; the rest waits for the next one
-RATING_LOOKBACK = timedelta(days=3)
+# The satisfaction question is asked within 48 hours of its touchpoint or not at all.
+SATISFACTION_LOOKBACK = timedelta(hours=48)
 
 
 async def plan_therapies(desk: FrontDesk, now: datetime) -> int:
@@ -53,24 +55,39 @@ async def plan_appointments(desk: FrontDesk, now: datetime) -> int:
     return planned
 
 
-async def plan_ratings(desk: FrontDesk, now: datetime) -> int:
+async def plan_satisfaction(desk: FrontDesk, now: datetime) -> int:
+    """One question per closed request and per attended visit of the last 48 hours; whether the
+    patient is asked at all (the 30-day cap) is decided when it falls due."""
     if not desk.settings.ratings:
         return 0
     delay = timedelta(minutes=desk.settings.rating_delay_minutes)
+    since = now - SATISFACTION_LOOKBACK
     async with desk.database.uow() as uow:
-        repo = uow.reminders
+        repo = uow.satisfaction
         rows = [
             reminder_row(
-                "rating",
-                f"rating:{request.id}",
+                "satisfaction",
+                f"satisfaction:request:{request.id}",
                 (request.closed_at or now) + delay,
                 now,
                 patient_id=request.patient_id,
                 request_id=request.id,
             )
-            for request in await repo.unrated_requests(since=now - RATING_LOOKBACK)
+            for request in await repo.closed_requests_to_ask(since=since)
         ]
-        planned = await repo.plan(rows=rows)
+        rows += [
+            reminder_row(
+                "satisfaction",
+                f"satisfaction:visit:{visit.id}",
+                (visit.marked_at or now) + delay,
+                now,
+                patient_id=visit.patient_id,
+                appointment_id=visit.id,
+                request_id=visit.request_id,
+            )
+            for visit in await repo.attended_visits_to_ask(since=since)
+        ]
+        planned = await uow.reminders.plan(rows=rows)
         await uow.commit()
     return planned
 
@@ -79,4 +96,4 @@ async def plan(desk: FrontDesk, now: datetime) -> int:
     """Everything that should be planned by now; how many reminders are new."""
     therapies = await plan_therapies(desk, now)
     appointments = await plan_appointments(desk, now)
-    return therapies + appointments + await plan_ratings(desk, now)
+    return therapies + appointments + await plan_satisfaction(desk, now)

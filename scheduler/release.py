@@ -15,12 +15,12 @@ from flows.reminders import messages, outbox
 from flows.reminders.reach import can_receive
 from flows.reminders.times import quiet_ends
 from flows.reply import Outgoing
+from flows.satisfaction import asking
 from storage.repositories.reminders import CANCELLED, MISSED, QUEUED
 from storage.tables import Appointment, Patient, Reminder, Request, Therapy
 from storage.uow import UnitOfWork
 
 BATCH = 500
-RATING_EXPIRY = timedelta(days=7)
 CHECKBACK_EXPIRY = timedelta(days=3)
 
 
@@ -81,8 +81,8 @@ async def _release(
         return _dose(desk, batch, reminder, patient, now)
     if kind == "appointment":
         return _appointment(desk, batch, reminder, patient, now)
-    if kind == "rating":
-        return await _rating(desk, batch, reminder, patient, now)
+    if kind in ("satisfaction", "rating"):  # a "rating" planned before the stars were retired
+        return await _satisfaction(desk, batch, reminder, patient, now)
     if kind == "checkback":
         message = messages.checkback(desk, patient, reminder)
         return _queue(desk, reminder, message, now, expires=reminder.due_at + CHECKBACK_EXPIRY)
@@ -148,16 +148,20 @@ def _appointment(
     return _queue(desk, reminder, message, now, expires=visit.starts_at)
 
 
-async def _rating(
+async def _satisfaction(
     desk: FrontDesk, batch: Batch, reminder: Reminder, patient: Patient, now: datetime
 ) -> list[dict[str, Any]]:
     request = batch.requests.get(reminder.request_id or 0)
-    rated = await batch.uow.requests.is_rated(request_id=reminder.request_id)
-    if request is None or request.state != "closed" or rated:
-        reminder.status = CANCELLED
+    visit = batch.visits.get(reminder.appointment_id or 0)
+    touch = asking.touchpoint_of(reminder, request, visit)
+    row = None
+    if touch is not None:
+        row = await asking.ask(batch.uow, touch, patient, now=now, settings=desk.settings)
+    if touch is None or row is None:
+        reminder.status = CANCELLED  # reopened, too late, or asked too recently
         return []
-    message = messages.rating(desk, patient, request)
-    return _queue(desk, reminder, message, now, expires=reminder.due_at + RATING_EXPIRY)
+    message = asking.question(desk, patient, row)
+    return _queue(desk, reminder, message, now, expires=touch.at + asking.WITHIN)
 
 
 async def _attendance(

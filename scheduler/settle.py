@@ -42,7 +42,7 @@ def answer_window(reminder: Reminder, now: datetime, desk: FrontDesk) -> datetim
     if reminder.kind == "appointment":
         starts = reminder.payload.get("starts_at")
         return datetime.fromisoformat(starts) if isinstance(starts, str) else None
-    if reminder.kind == "rating":
+    if reminder.kind in ("satisfaction", "rating"):
         return now + RATING_WINDOW
     if reminder.kind == "checkback":
         return now + CHECKBACK_WINDOW

@@ -31,6 +31,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.satisfaction import SatisfactionRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.tags import TagRepository
 from storage.repositories.therapies import TherapyRepository
@@ -102,6 +103,7 @@ class UnitOfWork:
     privacy: PrivacyRepository
     stats: StatsRepository
     kpis: KpiRepository
+    satisfaction: SatisfactionRepository
     visits: VisitRepository
     outbox: OutboxRepository
     # Follow-up programmes.
@@ -143,6 +145,7 @@ class UnitOfWork:
         self.privacy = PrivacyRepository(self.session)
         self.stats = StatsRepository(self.session)
         self.kpis = KpiRepository(self.session)
+        self.satisfaction = SatisfactionRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         # Follow-up programmes.

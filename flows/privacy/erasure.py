@@ -3,7 +3,8 @@
 Erasure removes what identifies the patient and what they or staff wrote, stops every reminder
 and programme message, deletes their follow-up programme records (tags, consent to prevention
 reminders, enrolments, contacts, calls, opt-outs, completions), and keeps only what the anonymous
-KPIs count: requests' kind, state and times, ratings' scores, programme cycles' recorded counts.
+KPIs count: requests' kind, state and times, ratings' scores, satisfaction answers (without
+who gave them or what they wrote), programme cycles' recorded counts.
 The patient row stays as an anonymous number (so requests keep their owner) but its Telegram id
 is replaced, so the same person writing again starts as a stranger.
 """
@@ -67,6 +68,7 @@ async def erase_patient(
         patient_id=patient.id, statuses=UPCOMING, now=now
     )
     await privacy.disown_ratings(patient_id=patient.id)
+    await privacy.disown_satisfaction(patient_id=patient.id)
     await privacy.delete_caregivers(patient_id=patient.id)
     await privacy.delete_reminder_messages(patient_id=patient.id)
     # Before the chat is forgotten: the waiting messages are found by the patient's chat.

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flows.answers import bulleted, filed_lines
 from flows.dates import short
+from flows.satisfaction.words import touchpoint_name
 from storage.repositories.privacy import Holdings
 from storage.tables import Enrolment
 
@@ -53,6 +54,7 @@ def readable(holdings: Holdings, t: Text, *, tz: ZoneInfo, now: datetime, practi
         _reminders(holdings, t),
         _appointments(holdings, t, tz),
         _ratings(holdings, t),
+        _satisfaction(holdings, t),
         _caregivers(holdings, t),
         _tags(holdings, t),
         _enrolments(holdings, t, tz),
@@ -134,6 +136,23 @@ def _ratings(holdings: Holdings, t: Text) -> str:
         t("export.rating", number=rating.request_id, score=rating.score)
         for rating in holdings.ratings
     )
+    return "\n".join(lines)
+
+
+def _satisfaction(holdings: Holdings, t: Text) -> str:
+    answered = [a for a in holdings.satisfaction if a.answer is not None]
+    lines = [t("export.satisfaction", n=len(answered))]
+    for item in answered:
+        line = t(
+            "export.satisfaction.line",
+            touchpoint=touchpoint_name(t, item.touchpoint),
+            answer=t(f"satisfaction.answer.{item.answer}"),
+        )
+        if item.comment:
+            line += t("export.satisfaction.comment", comment=item.comment)
+        if item.recommend is not None:
+            line += t("export.satisfaction.recommend", score=item.recommend)
+        lines.append(line)
     return "\n".join(lines)
 
 

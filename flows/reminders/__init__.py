@@ -4,6 +4,7 @@ answers to every pushed reminder, caregivers, and what each reminder says. The s
 
 from __future__ import annotations
 
+from flows import satisfaction
 from flows.codes import PatientGlobal
 from flows.registry import Registry
 from flows.reminders import appointments, caregivers, doses, followup, manage, therapy
@@ -38,4 +39,6 @@ def registry() -> Registry:
             PatientGlobal.THERAPY.head: manage.on_button,
         }
     )
+    # Satisfaction follows a closed request or a visit, as the other follow-ups do.
+    result.merge(satisfaction.registry())
     return result

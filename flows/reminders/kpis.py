@@ -13,7 +13,7 @@ from datetime import datetime
 
 from storage.uow import UnitOfWork
 
-PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
+PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "satisfaction", "checkback")
 SETTLED = ("sent", "answered", "missed")
 
 

@@ -3,7 +3,8 @@
 Buttons on pushed messages outlive menus, so they carry global codes, signed for the chat they go
 to: ``M.<reminder>.<t|s|k|r|b>`` a dose (taken, snooze, skip, refill, new box),
 ``A.<reminder>.<y|n|c|k>`` an appointment (confirm, cancel?, cancel!, keep),
-``N.<appointment>.<a|n>`` staff marking attended or no-show, ``G.<request>.<1-5>`` a rating,
+``N.<appointment>.<a|n>`` staff marking attended or no-show, ``G.<request>.<1-5>`` the old stars
+(still answered; the satisfaction question is `flows.satisfaction`),
 ``K.<reminder>.<b|s|w>`` a check-back answer, ``C.<caregiver>.a`` a caregiver acting for the
 patient, ``T.<therapy>.<p|d|y>`` managing a therapy (see `manage`), ``H`` back to the main menu.
 """
@@ -15,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from flows.codes import (
-    RATINGS,
     AppointmentOp,
     AttendanceOp,
     CheckbackOp,
@@ -26,7 +26,7 @@ from flows.codes import (
 from flows.dates import day_and_time
 from flows.reply import Button, Outgoing
 from flows.turn import TurnDesk
-from storage.tables import Appointment, Patient, Reminder, Request, Therapy
+from storage.tables import Appointment, Patient, Reminder, Therapy
 
 MAX_SNOOZES = 3
 
@@ -201,21 +201,6 @@ def attendance(
         ),
     )
     return Outgoing(chat_id=chat_id, text=text, buttons=rows)
-
-
-def rating(desk: TurnDesk, patient: Patient, request: Request) -> Outgoing:
-    words = for_patient(desk, patient)
-    text = words.t("rating.ask", number=request.id, kind=words.t(f"kind.{request.kind}"))
-    stars = tuple(
-        Button(
-            f"{n} ⭐",
-            desk.codec.encode(
-                chat_id=patient.telegram_id, code=PatientGlobal.RATING(request.id, n)
-            ),
-        )
-        for n in RATINGS
-    )
-    return Outgoing(chat_id=patient.telegram_id, text=text, buttons=(stars,))
 
 
 def checkback(desk: TurnDesk, patient: Patient, reminder: Reminder) -> Outgoing:

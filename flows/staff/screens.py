@@ -10,6 +10,7 @@ from flows.codes import LAST_PAGE, CardOp, FilterOp, StaffCode
 from flows.dates import short
 from flows.lifecycle import LIFECYCLE, OPEN_STATES, Action, State
 from flows.reply import Button
+from flows.satisfaction.words import card_line
 from flows.turn import Turn
 from storage.tables import Patient, Request
 
@@ -158,6 +159,9 @@ async def show_card(turn: Turn, request: Request, *, notice: str | None = None) 
         lines += ["", turn.t("staff.card.answers"), *answer_lines]
     if attachments:
         lines += ["", turn.t("staff.card.attachments", n=len(attachments))]
+    felt = await turn.uow.satisfaction.of_request(request_id=request.id or 0)
+    if felt is not None:
+        lines += ["", card_line(turn.t, felt)]
     lines += ["", turn.t("staff.card.history")]
     for event in events[-8:]:
         who = turn.t("staff.card.by_patient") if event.actor_kind == "patient" else ""

@@ -8,6 +8,7 @@ from flows.charts import requests_chart
 from flows.errors import DomainError
 from flows.programmes.funnel_view import stats_section
 from flows.reply import FileRef, Outgoing
+from flows.satisfaction import report as satisfaction
 from flows.staff.actions import staff_of
 from flows.stats import Stats, compute, parse_period
 from flows.turn import Turn
@@ -47,14 +48,7 @@ def stats_text(stats: Stats, t: object) -> list[str]:
     )
     oldest = "—" if stats.oldest_open_days is None else f"{stats.oldest_open_days:.1f}"
     lines.append(text("stats.backlog", overdue=stats.overdue_open, oldest=oldest))
-    if stats.satisfaction is not None:
-        lines.append(
-            text(
-                "stats.satisfaction.one" if len(stats.ratings) == 1 else "stats.satisfaction",
-                score=f"{stats.satisfaction:.1f}",
-                n=len(stats.ratings),
-            )
-        )
+    lines.extend(satisfaction.stats_lines(stats, text))
     lines.extend(reminder_lines(stats, text))
     return lines
 

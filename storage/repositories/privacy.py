@@ -36,6 +36,7 @@ from storage.tables import (
     Reminder,
     Request,
     RequestEvent,
+    SatisfactionAnswer,
     Therapy,
 )
 
@@ -54,6 +55,7 @@ class Holdings:
     reminders: list[Reminder] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    satisfaction: list[SatisfactionAnswer] = field(default_factory=list)
     caregivers: list[Caregiver] = field(default_factory=list)
     conversation: Conversation | None = None
     messages: list[OutboundMessage] = field(default_factory=list)
@@ -130,6 +132,11 @@ class PrivacyRepository:
         )
         held.ratings = await self._rows(
             select(Rating).where(Rating.patient_id == pid).order_by(col(Rating.id))
+        )
+        held.satisfaction = await self._rows(
+            select(SatisfactionAnswer)
+            .where(SatisfactionAnswer.patient_id == pid)
+            .order_by(col(SatisfactionAnswer.id))
         )
         held.caregivers = await self._rows(
             select(Caregiver).where(Caregiver.patient_id == pid).order_by(col(Caregiver.id))
@@ -258,6 +265,13 @@ class PrivacyRepository:
             rating.patient_id = None
             self._session.add(rating)
 
+    async def disown_satisfaction(self, *, patient_id: int) -> None:
+        """The answers count; whose they were, and what the patient wrote, do not."""
+        query = select(SatisfactionAnswer).where(SatisfactionAnswer.patient_id == patient_id)
+        for answer in (await self._session.exec(query)).all():
+            answer.patient_id, answer.comment = None, None
+            self._session.add(answer)
+
     async def delete_caregivers(self, *, patient_id: int) -> None:
         for link in await self.caregivers_of(patient_id=patient_id):
             await self._session.delete(link)
@@ -324,7 +338,8 @@ class PrivacyRepository:
     # --- retention ------------------------------------------------------------------------
 
     async def scrub_contents(self, *, requests: Sequence[Request], now: datetime) -> None:
-        """Empty the requests' answers and their events' notes, and delete their attachments."""
+        """Empty the requests' answers, their events' notes and the satisfaction comments about
+        them, and delete their attachments."""
         ids = [r.id for r in requests if r.id is not None]
         if not ids:
             return
@@ -342,6 +357,13 @@ class PrivacyRepository:
         files = select(Attachment).where(col(Attachment.request_id).in_(ids))
         for attachment in (await session.exec(files)).all():
             await session.delete(attachment)
+        comments = select(SatisfactionAnswer).where(
+            col(SatisfactionAnswer.request_id).in_(ids),
+            col(SatisfactionAnswer.comment).is_not(None),
+        )
+        for answer in (await session.exec(comments)).all():
+            answer.comment = None
+            session.add(answer)
         await session.flush()
 
     async def ended_requests_to_purge(

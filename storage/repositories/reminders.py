@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repositories.outbox import insert_ignoring
-from storage.tables import Appointment, Reminder, Request, Therapy
+from storage.tables import Appointment, Reminder, Therapy
 
 SCHEDULED = "scheduled"
 QUEUED = "queued"
@@ -145,16 +145,6 @@ class ReminderRepository:
         )
         query = select(Appointment).where(
             Appointment.status == "confirmed", col(Appointment.starts_at) > after, ~planned
-        )
-        return (await self._session.exec(query)).all()
-
-    async def unrated_requests(self, *, since: datetime) -> Sequence[Request]:
-        """Requests closed since `since` whose rating is not planned yet."""
-        planned = exists().where(
-            col(Reminder.request_id) == col(Request.id), col(Reminder.kind) == "rating"
-        )
-        query = select(Request).where(
-            Request.state == "closed", col(Request.closed_at) > since, ~planned
         )
         return (await self._session.exec(query)).all()
 

@@ -190,10 +190,6 @@ class RequestRepository:
         query = select(Rating).where(Rating.request_id == request_id)
         return (await self._session.exec(query)).first()
 
-    async def is_rated(self, *, request_id: int | None) -> bool:
-        query = select(Rating.id).where(Rating.request_id == request_id)
-        return (await self._session.exec(query)).first() is not None
-
     async def add_rating(self, *, rating: Rating) -> None:
         """Written with the unit of work's next flush or commit."""
         self._session.add(rating)

@@ -23,6 +23,7 @@ from storage.tables.reminders import (
     Therapy,
 )
 from storage.tables.requests import Attachment, Request, RequestEvent
+from storage.tables.satisfaction import SatisfactionAnswer
 
 __all__ = [
     "Appointment",
@@ -47,6 +48,7 @@ __all__ = [
     "Reminder",
     "Request",
     "RequestEvent",
+    "SatisfactionAnswer",
     "Staff",
     "Therapy",
 ]

@@ -31,6 +31,7 @@ PROVIDER_SAMPLES = {
     "not_waiting_ops": ("!question_from_kept", "@question", "@home"),
     "programme_reason": ("suggested",),
     "prevention_ops": ("!prevention_on", "!prevention_off"),
+    "recommend_scores": ("10", "skip"),
 }
 # Flows opened by code, not by a button of another flow, and why that is intended.
 OPENED_BY_CODE = {
@@ -42,6 +43,8 @@ OPENED_BY_CODE = {
     "answer_which": "a message written at the menu while several requests wait for an answer",
     "not_waiting": "an answer for a request that no longer waits for one",
     "programme_visit": "«Prenoto» on a programme's message",
+    "satisfaction_comment": "an answer to the satisfaction question",
+    "satisfaction_recommend": "an answer to the satisfaction question, when recommending is due",
 }
 # Buttons outside flows: a status card's Cancel and Answer, «🏠 Menu» on a pushed message, and
 # "changed my mind" after consent.

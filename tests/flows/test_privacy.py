@@ -45,6 +45,7 @@ from storage.tables import (
     Reminder,
     Request,
     RequestEvent,
+    SatisfactionAnswer,
     Therapy,
 )
 from storage.uow import Database, UnitOfWork
@@ -58,9 +59,10 @@ ANSWERED = "Da tre giorni, trentotto e mezzo"
 READY_NOTE = "NRE 1234ABCD5678"
 MEDICINE = "Metformina 500"
 CAREGIVER = "Giulia Verdi"
+COMMENT = "La segretaria Anna è stata gentilissima"
 FILE_ID = "AgACAgQAAxkBAAIBsegreto"
 PERSONAL = ("Maria", "Bianchi", "BNCMRA80A41H501E", "3331234567", "1980-01-01")
-TYPED = (QUESTION, SECOND, ASKED, ANSWERED, READY_NOTE, MEDICINE, FILE_ID, CAREGIVER)
+TYPED = (QUESTION, SECOND, ASKED, ANSWERED, READY_NOTE, MEDICINE, FILE_ID, CAREGIVER, COMMENT)
 # Tables that reference the patient (directly or through another), where their rows show up.
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "patients": lambda data: [data["patient"]],
@@ -71,6 +73,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "reminders": lambda data: data["reminders"],
     "appointments": lambda data: data["appointments"],
     "ratings": lambda data: data["ratings"],
+    "satisfaction_answers": lambda data: data["satisfaction"],
     "conversations": lambda data: [data["conversation"]] if data["conversation"] else [],
     "outbound_messages": lambda data: data["messages"],
     "caregivers": lambda data: data["caregivers"],
@@ -159,6 +162,12 @@ async def add_records(app: App) -> None:
         coming = Appointment(patient_id=pid, starts_at=now + timedelta(days=2), status="confirmed")
         uow.session.add_all([past, coming])
         uow.session.add(Rating(request_id=1, patient_id=pid, score=4, created_at=now))
+        uow.session.add(
+            SatisfactionAnswer(
+                patient_id=pid, touchpoint="question", request_id=1, answer="very_good",
+                comment=COMMENT, recommend=9, asked_at=now, answered_at=now,
+            )
+        )  # fmt: skip
         uow.session.add(
             OutboundMessage(
                 idempotency_key="test:dose",
@@ -279,6 +288,8 @@ def totals(stats: Stats) -> tuple[object, ...]:
         stats.closed_in_time,
         stats.overdue_open,
         sorted(stats.ratings),
+        dict(stats.answers.counts),
+        sorted(stats.answers.recommend_scores),
     )
 
 
@@ -361,6 +372,8 @@ async def test_export_sends_everything_as_two_protected_documents(
         "answered", "scheduled", "scheduled", "scheduled"
     ]  # fmt: skip
     assert data["ratings"][0]["score"] == 4
+    [felt] = data["satisfaction"]
+    assert (felt["answer"], felt["comment"], felt["recommend"]) == ("very_good", COMMENT, 9)
     assert data["caregivers"][0]["name"] == CAREGIVER
     assert "token" not in data["caregivers"][0]
     assert data["conversation"]["flow"] == "settings"
@@ -378,6 +391,8 @@ async def test_export_sends_everything_as_two_protected_documents(
     for expected in ("Maria Bianchi", "BNCMRA80A41H501E", QUESTION, ASKED, MEDICINE, CAREGIVER):
         assert expected in summary
     assert "n. 1 · Domanda · chiusa" in summary
+    assert "VALUTAZIONI, VECCHIA SCALA 1–5 (1)" in summary
+    assert f"SODDISFAZIONE (1)\n  Domanda: Molto buona · «{COMMENT}»" in summary
     for expected in (
         "CONSENSO AI PROMEMORIA DI PREVENZIONE\nVersione: 2026-10",
         "CONDIZIONI REGISTRATE DALLO STUDIO (2)\n  diabete, ipertensione",
@@ -547,6 +562,7 @@ async def test_retention_purges_ended_requests_once_a_day(
         requests = {r.id: r for r in (await uow.session.exec(select(Request)))}
         notes = [e.note for e in (await uow.session.exec(select(RequestEvent))) if e.note]
         attachments = (await uow.session.exec(select(Attachment))).all()
+        [felt] = (await uow.session.exec(select(SatisfactionAnswer))).all()
         record = await uow.settings.get(key=LAST_RUN_SETTING)
     for number in (1, 3):  # closed, rejected
         assert requests[number].answers == {}
@@ -554,6 +570,7 @@ async def test_retention_purges_ended_requests_once_a_day(
     assert requests[2].answers["text"] == SECOND  # still open: untouched
     assert notes == []
     assert attachments == []
+    assert (felt.answer, felt.comment) == ("very_good", None)  # the comment went with request 1
     assert (record["purged"], record["total"]) == (2, 2)
 
     caplog.clear()

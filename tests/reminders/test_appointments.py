@@ -32,6 +32,7 @@ async def status_of(app: App, visit_id: int | None) -> str:
 async def test_reminders_at_both_offsets_and_confirm(
     app: App, clock: FixedClock, port: FakePort, registered: Registered
 ) -> None:
+    app.settings.appointment_reminders = "24h,2h"  # the 2-hour reminder, as an option
     maria = await registered(601)
     await add_appointment(app, 601, WEDNESDAY_11)
     await app.scheduler.run_once()
@@ -52,6 +53,26 @@ async def test_reminders_at_both_offsets_and_confirm(
     assert answers == [(1440, "confirmed"), (120, "confirmed")]
 
 
+async def test_default_reminders_three_days_and_one_day_before(
+    app: App, clock: FixedClock, port: FakePort, registered: Registered
+) -> None:
+    """By default two reminders, 3 days and 1 day before; no 2-hour one."""
+    maria = await registered(611)
+    monday_11 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 11:00 in Rome, six days ahead
+    await add_appointment(app, 611, monday_11)
+    await app.scheduler.run_once()
+    offsets = [r.payload["offset"] for r in await reminders(app, "appointment")]
+    assert offsets == [3 * 1440, 1440]
+    await advance(app, clock, monday_11 - timedelta(days=3) - clock.now())  # Friday 11:00
+    assert "Promemoria: visita lun 30 nov, 11:00 (in studio)" in maria.last().text
+    await maria.tap("Sì, confermo")
+    await advance(app, clock, timedelta(days=2))  # Sunday 11:00: a day before
+    assert "Promemoria: visita lun 30 nov, 11:00" in maria.last().text
+    await advance(app, clock, timedelta(hours=22, minutes=30))  # Monday 09:30
+    sent = [m for m in port.to(611) if "Promemoria: visita" in m.text]
+    assert len(sent) == 2
+
+
 async def test_cancel_reaches_staff_at_once(
     app: App,
     clock: FixedClock,
@@ -59,6 +80,7 @@ async def test_cancel_reaches_staff_at_once(
     registered: Registered,
     person: Callable[[int], Person],
 ) -> None:
+    app.settings.appointment_reminders = "24h,2h"  # a later reminder to be called off
     await add_staff(app, 900)
     doctor = person(900)
     maria = await registered(602)
@@ -81,6 +103,7 @@ async def test_cancel_reaches_staff_at_once(
 async def test_cancel_refused_inside_the_notice(
     app: App, clock: FixedClock, port: FakePort, registered: Registered
 ) -> None:
+    app.settings.appointment_reminders = "24h,2h"  # the 2-hour one falls inside the notice
     maria = await registered(603)
     visit = await add_appointment(app, 603, datetime(2026, 11, 24, 11, 30, tzinfo=UTC))
     await advance(app, clock, timedelta(minutes=30))  # 10:30 in Rome: 2 hours before 12:30

@@ -1,17 +1,15 @@
-"""Follow-up: the one-tap rating after a request is closed, and what /stats makes of it all."""
+"""Follow-up: the satisfaction question is asked once per closed request, and what /stats makes
+of reminders. (The question itself: test_satisfaction.py.)"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from sqlmodel import select
-
 from bot.bootstrap import App
 from flows.clock import FixedClock
-from storage.tables import Rating
 from tests.flows.harness import Person
-from tests.reminders.fakes import FakePort, add_staff, add_therapy, advance, reminders
+from tests.reminders.fakes import FakePort, add_staff, add_therapy, advance
 
 Registered = Callable[[int], Awaitable[Person]]
 
@@ -24,36 +22,7 @@ async def file_question(patient: Person) -> None:
     await patient.tap("Invia")
 
 
-async def test_rating_after_close(
-    app: App,
-    clock: FixedClock,
-    port: FakePort,
-    registered: Registered,
-    person: Callable[[int], Person],
-) -> None:
-    await add_staff(app, 900)
-    doctor = person(900)
-    maria = await registered(701)
-    await file_question(maria)
-    await doctor.text("/close 1")
-    await advance(app, clock, timedelta(minutes=119))
-    assert port.to(701) == []
-    await advance(app, clock, timedelta(minutes=1))
-    ask = maria.last()
-    assert "La sua richiesta n. 1 (Domanda) è chiusa" in ask.text
-    assert [b.label for b in ask.buttons[0]] == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
-    await maria.tap("4 ⭐")
-    assert "Grazie! Richiesta n. 1: ⭐⭐⭐⭐" in ask.text
-    async with app.database.uow() as uow:
-        [rating] = (await uow.session.exec(select(Rating))).all()
-    assert (rating.request_id, rating.score) == (1, 4)
-    [reminder] = await reminders(app, "rating")
-    assert (reminder.status, reminder.answer) == ("answered", "4")
-    await doctor.text("/stats")
-    assert any("Soddisfazione: 4.0/5 (1 voto)" in t for t in doctor.texts())
-
-
-async def test_rating_is_asked_once(
+async def test_satisfaction_is_asked_once(
     app: App,
     clock: FixedClock,
     port: FakePort,

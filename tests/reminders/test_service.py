@@ -92,6 +92,7 @@ async def test_start_twice_is_refused(live: App) -> None:
 async def test_appointment_reminders_wait_for_the_morning(
     app: App, clock: FixedClock, port: FakePort, registered: Registered
 ) -> None:
+    app.settings.appointment_reminders = "24h,2h"  # the 2-hour reminder, as an option
     maria = await registered(1201)
     # Wednesday 09:00 in Rome: the 2-hour reminder falls at 07:00, inside quiet hours.
     await add_appointment(app, 1201, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))

@@ -1,5 +1,5 @@
 """After a reminder is answered the patient is never left without the menu: every answer (a dose
-taken, snoozed or skipped; an appointment confirmed or cancelled; a rating; a check-back) ends
+taken, snoozed or skipped; an appointment confirmed or cancelled; satisfaction; a check-back) ends
 with «🏠 Menu». A snoozed dose says which dose it is; an appointment reminder says where the
 practice is and how to call it."""
 
@@ -93,7 +93,7 @@ async def test_no_address_set_means_no_address_line(live: Live) -> None:
     assert "📞" not in (first.text or "")
 
 
-async def test_rating_and_checkback_answers_end_with_the_menu(live: Live) -> None:
+async def test_satisfaction_and_checkback_answers_end_with_the_menu(live: Live) -> None:
     maria = await live.patient(9731)
     live.at(local(9))
     now = live.clock.now()
@@ -107,9 +107,9 @@ async def test_rating_and_checkback_answers_end_with_the_menu(live: Live) -> Non
         rows = checkbacks(visit, now=now, settings=live.app.settings)
         await ReminderRepository(uow.session).plan(rows=rows)
         await uow.commit()
-    await live.jump(local(9, 1))  # the rating is planned two hours after the closing
-    ask = await push(live, 9731, local(11), "Com'è andata?")
-    thanks = await tap(live, 9731, ask, "5 ⭐", "⭐⭐⭐⭐⭐")
+    await live.jump(local(9, 1))  # the question is planned two hours after the closing
+    ask = await push(live, 9731, local(11), "com'è stata la sua esperienza")
+    thanks = await tap(live, 9731, ask, "Molto buona", "Grazie per la sua risposta")
     await back_to_menu(live, 9731, thanks)
     days = live.app.settings.checkback_days[0]
     check = await push(live, 9731, local(10, days=days) + timedelta(minutes=1), "Come sta")

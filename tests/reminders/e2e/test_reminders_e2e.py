@@ -17,9 +17,9 @@ from storage.tables import (
     Caregiver,
     OutboundMessage,
     Patient,
-    Rating,
     Reminder,
     Request,
+    SatisfactionAnswer,
     Therapy,
 )
 from tests.reminders.e2e.conftest import Live
@@ -126,6 +126,7 @@ async def tg_staff_sees(tg: EmulatorClient, chat: int, part: str) -> None:
 
 
 async def test_appointment_reminders_confirm_and_cancel(live: Live) -> None:
+    live.app.settings.appointment_reminders = "24h,2h"  # the 2-hour reminder, as an option
     maria = await live.patient(3021)
     await live.staff(3029)
     live.at(local(9))
@@ -157,7 +158,7 @@ async def test_appointment_reminders_confirm_and_cancel(live: Live) -> None:
     assert statuses == ["cancelled", "confirmed"]
 
 
-async def test_rating_after_close_and_quiet_hours(live: Live) -> None:
+async def test_satisfaction_after_close_and_quiet_hours(live: Live) -> None:
     maria = await live.patient(3031)
     live.at(local(18, 30))
     now = live.clock.now()
@@ -171,11 +172,13 @@ async def test_rating_after_close_and_quiet_hours(live: Live) -> None:
     await live.jump(local(21, 0))  # too late now: quiet hours
     await live.jump(local(7, 59, days=1))
     assert (await live.tg.chat_seq(3031)) == seq
-    ask = await push(live, 3031, local(8, days=1), "Com'è andata?")
-    await tap(live, 3031, ask, "5 ⭐", "⭐⭐⭐⭐⭐")
-    [rating] = await rows(live, Rating)
-    assert isinstance(rating, Rating)
-    assert rating.score == 5
+    ask = await push(live, 3031, local(8, days=1), "com'è stata la sua esperienza")
+    await tap(live, 3031, ask, "Molto buona", "Grazie per la sua risposta")
+    comment = await arrives(live.tg, 3031, 0, says("Vuole aggiungere un breve commento?"))
+    await tap(live, 3031, comment, "⏭ Salta", "Grazie del suo tempo")
+    [answer] = await rows(live, SatisfactionAnswer)
+    assert isinstance(answer, SatisfactionAnswer)
+    assert (answer.touchpoint, answer.answer, answer.comment) == ("question", "very_good", None)
 
 
 async def test_429_retry_after_is_honoured(live: Live) -> None:
