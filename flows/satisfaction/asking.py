@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flows.codes import PatientGlobal
+from flows.codes import PatientGlobal, SatisfactionOp
 from flows.reminders.messages import for_patient
 from flows.reply import Outgoing
 from flows.satisfaction.words import ANSWERS
@@ -22,7 +22,13 @@ from storage.uow import UnitOfWork
 
 WITHIN = timedelta(hours=48)  # asked this soon after the touchpoint, or not at all
 ANSWER_WINDOW = timedelta(days=7)  # a tap later than this is thanked, not recorded
-ROWS = (("vg", "g"), ("n",), ("p", "vp"), ("dk",))  # the six answers, as buttons are laid out
+# The six answers, as the buttons are laid out.
+ROWS = (
+    (SatisfactionOp.VERY_GOOD, SatisfactionOp.GOOD),
+    (SatisfactionOp.NEITHER,),
+    (SatisfactionOp.POOR, SatisfactionOp.VERY_POOR),
+    (SatisfactionOp.DONT_KNOW,),
+)
 
 
 @dataclass(frozen=True, slots=True)
