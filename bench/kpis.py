@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from flows.kpi_report import to_csv
 from flows.kpis.board import board
 from flows.kpis.report import to_csv as kpi_csv
-from flows.kpi_report import to_csv
 from flows.settings import Settings
 from flows.stats import compute
 from storage import migrate

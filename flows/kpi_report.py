@@ -105,8 +105,10 @@ def to_html(
     title = html.escape(text("report.title", practice=practice, days=stats.days))
     goals = "" if board is None else kpi_report.to_html(board, text)
     # The weekly card's three lines on what changed most, first: what a doctor reads first.
-    changes = "" if board is None else "".join(
-        f"<li>{html.escape(line)}</li>" for line in change_lines(board, text)
+    changes = (
+        ""
+        if board is None
+        else "".join(f"<li>{html.escape(line)}</li>" for line in change_lines(board, text))
     )
     changed = f"<ul class='changes'>\n{changes}\n</ul>\n" if changes else ""
     return (

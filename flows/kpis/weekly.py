@@ -37,7 +37,8 @@ def week_due(now: datetime, settings: Settings) -> tuple[str, datetime] | None:
     monday = local.date() - timedelta(days=local.weekday())
     start = datetime.combine(monday, time(0), tzinfo=settings.tz)
     try:
-        due = hours.next_opening(start, tz=settings.tz, extra_closed_days=settings.extra_closed_days)
+        closed = settings.extra_closed_days
+        due = hours.next_opening(start, tz=settings.tz, extra_closed_days=closed)
     except LookupError:
         return None
     year, week, _ = monday.isocalendar()

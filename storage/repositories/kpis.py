@@ -19,8 +19,8 @@ from sqlalchemy import select as core_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import Appointment, Enrolment, Rating, Reminder, Request
-from storage.tables.satisfaction import DONT_KNOW, GOOD, SatisfactionAnswer
 from storage.tables.requests import OPEN_STATES
+from storage.tables.satisfaction import DONT_KNOW, GOOD, SatisfactionAnswer
 
 REQUESTS: Table = Request.__table__  # type: ignore[attr-defined]
 REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
