@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flows.reports import to_csv
 from sqlalchemy import insert, text
 
+from flows.kpi_report import to_csv
 from flows.kpis.board import board
 from flows.kpis.report import to_csv as kpi_csv
 from flows.settings import Settings

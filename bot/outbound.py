@@ -42,6 +42,20 @@ class BotApiPort:
                     return message.edit_message_id
                 if not error.edit_impossible:
                     raise
+        if message.file is not None:  # a photo drawn for the outbox (the weekly card)
+            file = message.file
+            source = file.file_id if file.file_id is not None else file.data
+            if source is None:
+                raise ValueError("a file needs a file_id or data")
+            return await self.api.send_file(
+                message.chat_id,
+                file.kind,
+                source,
+                file_name=file.name,
+                caption=message.text or None,
+                reply_markup=reply_markup(message),
+                protect_content=message.protect,
+            )
         return await self.api.send_message(
             message.chat_id,
             message.text,

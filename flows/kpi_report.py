@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from flows.charts import requests_chart
 from flows.kpis import report as kpi_report
 from flows.kpis.board import Board
+from flows.kpis.card import change_lines
 from flows.programmes.funnel_report import funnel_html, funnel_rows
 from flows.programmes.funnel_view import Live
 from flows.satisfaction import report as satisfaction
@@ -76,8 +77,8 @@ def to_csv(
     board: Board | None = None,
     text: Text | None = None,
 ) -> str:
-    """/stats's rows and the live programmes' funnels; with a `board`, a blank line then the KPI
-    table (its own header)."""
+    """/stats's rows and the live funnels; with a `board`, a blank line then the KPI table
+    (its own header)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("metric", "dimension", "value"))
@@ -98,18 +99,25 @@ def to_html(
     board: Board | None = None,
 ) -> str:
     """The page: /stats's lines and its chart, with a bar for each of `kinds` (in order), then
-    the funnel of each live programme and, with a `board`, the practice's goals."""
+    the funnel of each live programme; with a `board`, the practice's goals after them."""
     chart = base64.b64encode(requests_chart(stats, text, kinds=kinds)).decode()
     items = "\n".join(f"<li>{html.escape(line)}</li>" for line in stats_text(stats, text))
     title = html.escape(text("report.title", practice=practice, days=stats.days))
     goals = "" if board is None else kpi_report.to_html(board, text)
+    # The weekly card's three lines on what changed most, first: what a doctor reads first.
+    changes = (
+        ""
+        if board is None
+        else "".join(f"<li>{html.escape(line)}</li>" for line in change_lines(board, text))
+    )
+    changed = f"<ul class='changes'>\n{changes}\n</ul>\n" if changes else ""
     return (
         "<!doctype html>\n<html><head><meta charset='utf-8'>"
         f"<title>{title}</title>"
         "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
         "img{max-width:100%}td{padding:.2rem .5rem;border-bottom:1px solid #ddd}</style>"
         "</head>\n"
-        f"<body><h1>{title}</h1>\n<ul>\n{items}\n</ul>\n"
+        f"<body><h1>{title}</h1>\n{changed}<ul>\n{items}\n</ul>\n"
         f"<img alt='{html.escape(text('chart.title'))}' src='data:image/png;base64,{chart}'>\n"
         f"{funnel_html(programmes, text)}{goals}</body></html>\n"
     )

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flows.engine import FrontDesk
+from flows.kpis.weekly import rendered
 from flows.reminders.outbox import from_payload
 from flows.reminders.times import in_quiet_hours, quiet_ends
 from flows.reply import Anchor, Delivered
@@ -190,12 +191,15 @@ class Dispatcher:
         if not row.night_ok and in_quiet_hours(now, settings):
             await settle.defer(self.desk, row.id, quiet_ends(now, settings))
             return
+        message = from_payload(row.chat_id, row.payload)
+        if row.payload.get("render"):  # drawn now, not kept in the row (the weekly card)
+            message = await rendered(self.desk, message, row.payload)
         await self.limiter.acquire(row.chat_id)
         if not await settle.start_sending(self.desk, row.id, self.worker):
             return
         await self.limiter.leave(row.chat_id)
         try:
-            result = await self.port.send(from_payload(row.chat_id, row.payload))
+            result = await self.port.send(message)
         except Exception as exc:  # a port should report, not raise: count it as a network error
             result = SendResult.transient(type(exc).__name__)
         if result.outcome is Outcome.RETRY_AFTER:

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flows.engine import FrontDesk
 from flows.housekeeping import tick
+from flows.kpis.weekly import queue_weekly_cards
 from flows.logsafe import log_unexpected
 from flows.patient.services import CONFIRMATION
 from flows.programmes.model import Programme
@@ -190,6 +191,7 @@ class ReminderScheduler:
             await release(self.desk, now)
             await close_windows(self.desk, now)
             await programme_pass(self.desk, self.programmes, now)
+            await queue_weekly_cards(self.desk, now)
             await self._housekeeping(now)
 
     async def run_once(self) -> int:

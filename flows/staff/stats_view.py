@@ -1,4 +1,5 @@
-"""`/stats [7d|30d|90d]`: the KPIs as a short text and a chart."""
+"""`/stats [7d|30d|90d]`: the KPIs as a short text and a chart, then the weekly card (the KPIs
+against their targets, as each doctor gets it on Monday) on demand."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from flows.charts import requests_chart
 from flows.errors import DomainError
+from flows.kpis.weekly import card_message
 from flows.programmes.funnel_view import stats_section
 from flows.reply import FileRef, Outgoing
 from flows.satisfaction import report as satisfaction
@@ -102,3 +104,7 @@ async def show_stats(turn: Turn, args: str) -> None:
             file=FileRef(None, "photo", data=chart, name="stats.png"),
         )
     )
+    card, _ = await card_message(
+        turn.uow, turn.desk.settings, turn.now, Outgoing(chat_id=turn.chat_id, text=""), turn.t
+    )
+    turn.reply.add(card)

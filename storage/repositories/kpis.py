@@ -20,12 +20,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import Appointment, Enrolment, Rating, Reminder, Request
 from storage.tables.requests import OPEN_STATES
+from storage.tables.satisfaction import DONT_KNOW, GOOD, SatisfactionAnswer
 
 REQUESTS: Table = Request.__table__  # type: ignore[attr-defined]
 REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
 APPOINTMENTS: Table = Appointment.__table__  # type: ignore[attr-defined]
 RATINGS: Table = Rating.__table__  # type: ignore[attr-defined]
 ENROLMENTS: Table = Enrolment.__table__  # type: ignore[attr-defined]
+ANSWERS: Table = SatisfactionAnswer.__table__  # type: ignore[attr-defined]
+Q = ANSWERS.c
+# An answer that says something about the service: given, and not "don't know".
+ANSWER_GIVEN = and_(Q.answer.is_not(None), Q.answer != DONT_KNOW, Q.answered_at.is_not(None))
 R, M, A, S, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, RATINGS.c, ENROLMENTS.c
 # Reminders a patient receives, and the statuses of those whose fate is known.
 PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
@@ -208,6 +213,16 @@ class KpiRepository:
         }
         return await self._counts(S.created_at, S.id.is_not(None), columns, bounds)
 
+    async def answer_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of answering: answers to the satisfaction question ("don't know" left
+        out), those good or very good, and their patients."""
+        columns = {
+            "answers": func.count(),
+            "good": _count(Q.answer.in_(GOOD)),
+            "patients": func.count(func.distinct(Q.patient_id)),
+        }
+        return await self._counts(Q.answered_at, ANSWER_GIVEN, columns, bounds)
+
     async def invitation_counts(self, *, bounds: Sequence[datetime]) -> Counts:
         """Per segment of invitation, over every programme: invited, booked, their patients."""
         booked = or_(
@@ -263,6 +278,7 @@ def _sources(now: datetime) -> dict[str, tuple[Any, Any, Any]]:
         "attendance": (A.starts_at, A.patient_id, MARKED),
         "visit_wait": (A.created_at, A.patient_id, VISIT_BOOKED),
         "ratings": (S.created_at, S.patient_id, S.id.is_not(None)),
+        "answers": (Q.answered_at, Q.patient_id, ANSWER_GIVEN),
         "invitations": (E.invited_at, E.patient_id, E.invited_at.is_not(None)),
         "booked": (E.invited_at, E.patient_id, E.appointment_at.is_not(None)),
         "reviews": (E.planned_at, E.patient_id, E.planned_at.is_not(None)),

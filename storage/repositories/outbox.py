@@ -154,6 +154,15 @@ class OutboxRepository:
             query = query.where(col(OutboundMessage.night_ok).is_(True))
         return (await self._session.exec(query)).one()
 
+    async def queued_keys(self, *, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` are already in the outbox, whatever became of them."""
+        if not keys:
+            return set()
+        query = select(OutboundMessage.idempotency_key).where(
+            col(OutboundMessage.idempotency_key).in_(list(keys))
+        )
+        return set((await self._session.exec(query)).all())
+
     async def for_reminder(self, *, reminder_id: int) -> Sequence[OutboundMessage]:
         query = select(OutboundMessage).where(OutboundMessage.reminder_id == reminder_id)
         return (await self._session.exec(query)).all()
