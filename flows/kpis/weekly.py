@@ -46,9 +46,14 @@ def week_due(now: datetime, settings: Settings) -> tuple[str, datetime] | None:
 
 
 async def queue_weekly_cards(desk: FrontDesk, now: datetime) -> int:
-    """Queue this week's card for every active doctor who has none yet, once it is due."""
+    """Queue this week's card for every active doctor who has none yet, once it is due and
+    until the end of that day: a bot that was down all Monday, or a doctor added on a Thursday,
+    does not get a card out of the blue mid-week (`/stats` shows it on demand)."""
     found = week_due(now, desk.settings)
     if found is None or now < found[1]:
+        return 0
+    tz = desk.settings.tz
+    if now.astimezone(tz).date() != found[1].astimezone(tz).date():
         return 0
     week, _ = found
     async with desk.database.uow() as uow:
