@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.botapi import BotApi, BotApiError
-from bot.renderer import Renderer, inline_markup, reply_markup
+from bot.renderer import Renderer, inline_markup, reply_markup, send_file
 from flows.reply import CommandMenu, Outgoing, Reply
 from scheduler.port import SendResult
 
@@ -43,19 +43,7 @@ class BotApiPort:
                 if not error.edit_impossible:
                     raise
         if message.file is not None:  # a photo drawn for the outbox (the weekly card)
-            file = message.file
-            source = file.file_id if file.file_id is not None else file.data
-            if source is None:
-                raise ValueError("a file needs a file_id or data")
-            return await self.api.send_file(
-                message.chat_id,
-                file.kind,
-                source,
-                file_name=file.name,
-                caption=message.text or None,
-                reply_markup=reply_markup(message),
-                protect_content=message.protect,
-            )
+            return await send_file(self.api, message, reply_markup(message))
         return await self.api.send_message(
             message.chat_id,
             message.text,

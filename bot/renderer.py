@@ -156,19 +156,7 @@ class Renderer:
             return await self.api.send_message(
                 message.chat_id, message.text, reply_markup=markup, protect_content=message.protect
             )
-        file = message.file
-        source = file.file_id if file.file_id is not None else file.data
-        if source is None:
-            raise ValueError("a file needs a file_id or data")
-        return await self.api.send_file(
-            message.chat_id,
-            file.kind,
-            source,
-            file_name=file.name,
-            caption=message.text or None,
-            reply_markup=markup,
-            protect_content=message.protect,
-        )
+        return await send_file(self.api, message, markup)
 
 
 def _reason(exc: Exception) -> str:
@@ -240,3 +228,23 @@ def keyboard_markup(rows: tuple[tuple[KeyButton, ...], ...]) -> Markup:
         for row in rows
     ]
     return {"keyboard": keyboard, "resize_keyboard": True, "one_time_keyboard": True}
+
+
+async def send_file(api: BotApi, message: Outgoing, markup: Markup | None) -> int:
+    """`message` as a photo or document, its text the caption (the renderer's and the outbox's
+    one way to send a file)."""
+    file = message.file
+    if file is None:
+        raise ValueError("the message has no file")
+    source = file.file_id if file.file_id is not None else file.data
+    if source is None:
+        raise ValueError("a file needs a file_id or data")
+    return await api.send_file(
+        message.chat_id,
+        file.kind,
+        source,
+        file_name=file.name,
+        caption=message.text or None,
+        reply_markup=markup,
+        protect_content=message.protect,
+    )
