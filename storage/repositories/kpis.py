@@ -14,19 +14,33 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Table, and_, case, cast, func, distinct, literal, or_, true, union_all
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    distinct,
+    literal,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy import select as core_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Appointment, Enrolment, Rating, Reminder, Request
+from storage.tables import Appointment, Enrolment, Reminder, Request, SatisfactionAnswer
 from storage.tables.requests import OPEN_STATES
+from storage.tables.satisfaction import DONT_KNOW, GOOD
 
 REQUESTS: Table = Request.__table__  # type: ignore[attr-defined]
 REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
 APPOINTMENTS: Table = Appointment.__table__  # type: ignore[attr-defined]
-RATINGS: Table = Rating.__table__  # type: ignore[attr-defined]
 ENROLMENTS: Table = Enrolment.__table__  # type: ignore[attr-defined]
-R, M, A, S, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, RATINGS.c, ENROLMENTS.c
+ANSWERS: Table = SatisfactionAnswer.__table__  # type: ignore[attr-defined]
+R, M, A, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, ENROLMENTS.c
+T = ANSWERS.c
 # Reminders a patient receives, and the statuses of those whose fate is known.
 PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
 SETTLED = ("sent", "answered", "missed")
@@ -210,14 +224,16 @@ class KpiRepository:
         columns = _patients("patients", true(), A.patient_id)
         return await self._counts(A.created_at, VISIT_BOOKED, columns, bounds)
 
-    async def rating_counts(self, *, bounds: Sequence[datetime], good: int) -> Counts:
-        """Per segment: ratings given, those of `good` stars or more, and their patients."""
+    async def satisfaction_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of asking: answers that say something ("don't know" left out), those
+        "good" or "very good", and their patients. The old stars are not among them."""
+        rated = and_(T.answer.is_not(None), T.answer != DONT_KNOW)
         columns = {
-            "answers": func.count(),
-            "good": _count(S.score >= good),
-            **_patients("patients", true(), S.patient_id),
+            "answers": _count(rated),
+            "good": _count(T.answer.in_(GOOD)),
+            **_patients("patients", rated, T.patient_id),
         }
-        return await self._counts(S.created_at, S.id.is_not(None), columns, bounds)
+        return await self._counts(T.asked_at, T.answer.is_not(None), columns, bounds)
 
     async def invitation_counts(self, *, bounds: Sequence[datetime]) -> Counts:
         """Per segment of invitation, over every programme: invited, booked, their patients."""
@@ -273,7 +289,11 @@ def _sources(now: datetime) -> dict[str, tuple[Any, Any, Any]]:
         "visits": (M.due_at, M.patient_id, and_(SETTLED_REMINDER, VISIT_REMINDED)),
         "attendance": (A.starts_at, A.patient_id, MARKED),
         "visit_wait": (A.created_at, A.patient_id, VISIT_BOOKED),
-        "ratings": (S.created_at, S.patient_id, S.id.is_not(None)),
+        "satisfaction": (
+            T.asked_at,
+            T.patient_id,
+            and_(T.answer.is_not(None), T.answer != DONT_KNOW),
+        ),
         "invitations": (E.invited_at, E.patient_id, E.invited_at.is_not(None)),
         "booked": (E.invited_at, E.patient_id, E.appointment_at.is_not(None)),
         "reviews": (E.planned_at, E.patient_id, E.planned_at.is_not(None)),
