@@ -12,12 +12,12 @@ import argparse
 import asyncio
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.kpis.board import board
 from flows.kpi_report import to_csv
+from flows.kpis.board import board
 from flows.settings import Settings
 from flows.stats import compute
 from storage import migrate
@@ -105,7 +105,8 @@ async def _indexes(connection: Any, dialect: str) -> list[tuple[str, str]]:
                  f" AND tbl_name IN {TABLES}")  # fmt: skip
     else:
         query = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-                 f" AND tablename IN {TABLES} AND indexname NOT IN (SELECT conname FROM pg_constraint)")  # fmt: skip
+                 f" AND tablename IN {TABLES}"
+                 " AND indexname NOT IN (SELECT conname FROM pg_constraint)")  # fmt: skip
     return [(name, sql) for name, sql in (await connection.exec_driver_sql(query)).all()]
 
 

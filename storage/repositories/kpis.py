@@ -9,6 +9,7 @@ Distinct patients do not add up, so they come per segment and, when the sum cann
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,8 +21,8 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    func,
     distinct,
+    func,
     literal,
     or_,
     true,
@@ -61,7 +62,7 @@ def _distinct(condition: Any, column: Any) -> Any:
     return func.count(func.distinct(case((condition, column), else_=None)))
 
 
-def _patients(name: str, condition: Any, column: Any) -> dict[str, Any]:
+def _patients(name: str, condition: Any, column: Any, dialect: str) -> dict[str, Any]:
     """Bounds on a figure's distinct patients that add up over segments, without the cost of
     counting distinct ids per segment: `name` counts the rows with a patient (at least as many
     as the patients), `name#lanes` has bit k set when some patient id is k modulo LANES
@@ -70,7 +71,10 @@ def _patients(name: str, condition: Any, column: Any) -> dict[str, Any]:
     bit = literal(1).op("<<")(column % LANES)
     return {
         name: func.count(case((condition, column), else_=None)),
-        f"{name}#lanes": func.sum(distinct(case((condition, bit), else_=None))),
+        # PostgreSQL sorts for every DISTINCT aggregate; its bit_or is the OR itself.
+        f"{name}#lanes": func.bit_or(case((condition, bit), else_=None))
+        if dialect == "postgresql"
+        else func.sum(distinct(case((condition, bit), else_=None))),
     }
 
 
@@ -96,7 +100,7 @@ def _parts(column: Any, bounds: Sequence[datetime]) -> list[tuple[int, Any]]:
     segment's two bounds only: no per-row CASE over every bound, and no sort to group by it."""
     return [
         (index, and_(column >= start, column < end))
-        for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))
+        for index, (start, end) in enumerate(itertools.pairwise(bounds))
     ]
 
 
@@ -158,9 +162,9 @@ class KpiRepository:
         columns = {
             "due": _count(due),
             "in_time": _count(and_(answered, R.first_response_at <= R.due_at)),
-            **_patients("patients", due, R.patient_id),
-            **_patients("answered_patients", answered, R.patient_id),
-            **_patients("closed_patients", R.state == "closed", R.patient_id),
+            **_patients("patients", due, R.patient_id, self._dialect),
+            **_patients("answered_patients", answered, R.patient_id, self._dialect),
+            **_patients("closed_patients", R.state == "closed", R.patient_id, self._dialect),
         }
         return await self._counts(R.created_at, R.created_at.is_not(None), columns, bounds)
 
@@ -194,14 +198,14 @@ class KpiRepository:
         columns = {
             "delivered": _count(delivered),
             "settled": func.count(),
-            **_patients("patients", true(), M.patient_id),
+            **_patients("patients", true(), M.patient_id, self._dialect),
             "taken": _count(and_(asked, M.answer == "taken", M.status == "answered")),
             "asked": _count(asked),
-            **_patients("dose_patients", asked, M.patient_id),
+            **_patients("dose_patients", asked, M.patient_id, self._dialect),
             "reminded": _distinct(visit, M.appointment_id),
             "confirmed": _distinct(and_(visit, M.answer == "confirmed"), M.appointment_id),
             "cancelled": _distinct(and_(visit, M.answer == "cancelled"), M.appointment_id),
-            **_patients("visit_patients", visit, M.patient_id),
+            **_patients("visit_patients", visit, M.patient_id, self._dialect),
         }
         return await self._counts(M.due_at, SETTLED_REMINDER, columns, bounds)
 
@@ -210,7 +214,7 @@ class KpiRepository:
         columns = {
             "marked": func.count(),
             "no_show": _count(A.status == "no_show"),
-            **_patients("patients", true(), A.patient_id),
+            **_patients("patients", true(), A.patient_id, self._dialect),
         }
         return await self._counts(A.starts_at, MARKED, columns, bounds)
 
@@ -221,7 +225,7 @@ class KpiRepository:
         return await self._histogram(A.created_at, days, VISIT_BOOKED, bounds, joined)
 
     async def visit_wait_patients(self, *, bounds: Sequence[datetime]) -> Counts:
-        columns = _patients("patients", true(), A.patient_id)
+        columns = _patients("patients", true(), A.patient_id, self._dialect)
         return await self._counts(A.created_at, VISIT_BOOKED, columns, bounds)
 
     async def satisfaction_counts(self, *, bounds: Sequence[datetime]) -> Counts:
@@ -231,7 +235,7 @@ class KpiRepository:
         columns = {
             "answers": _count(rated),
             "good": _count(T.answer.in_(GOOD)),
-            **_patients("patients", rated, T.patient_id),
+            **_patients("patients", rated, T.patient_id, self._dialect),
         }
         return await self._counts(T.asked_at, T.answer.is_not(None), columns, bounds)
 
@@ -243,8 +247,10 @@ class KpiRepository:
         columns = {
             "invited": func.count(),
             "booked": _count(booked),
-            **_patients("patients", true(), E.patient_id),
-            **_patients("booked_patients", E.appointment_at.is_not(None), E.patient_id),
+            **_patients("patients", true(), E.patient_id, self._dialect),
+            **_patients(
+                "booked_patients", E.appointment_at.is_not(None), E.patient_id, self._dialect
+            ),
         }
         return await self._counts(E.invited_at, E.invited_at.is_not(None), columns, bounds)
 
@@ -262,7 +268,7 @@ class KpiRepository:
         columns = {
             "due": func.count(),
             "reviewed": _count(reviewed),
-            **_patients("patients", true(), E.patient_id),
+            **_patients("patients", true(), E.patient_id, self._dialect),
         }
         return await self._counts(E.planned_at, E.planned_at.is_not(None), columns, bounds)
 
