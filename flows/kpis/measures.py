@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flows.kpis.satisfaction import SOURCE as SATISFACTION_SOURCE
 from flows.kpis.satisfaction import satisfaction_counts
-from storage.repositories.kpis import BINS_PER_UNIT, Counts, Histogram
+from storage.repositories.kpis import BINS_PER_UNIT, LANES, Counts, Histogram
 from storage.uow import UnitOfWork
 
 # A figure over fewer patients than this is shown as "< 5", never as its value.
@@ -123,13 +123,18 @@ async def too_few_patients(
     uow: UnitOfWork, measure: Measure, figures: Figures, segments: range
 ) -> bool:
     """Whether the figure over `segments` stands on fewer than MIN_PATIENTS patients. The
-    per-segment counts bound it (the largest from below, the sum from above); storage is asked
-    for the exact count only when they leave it open, which large practices never do."""
+    per-segment counts bound it: rows with a patient from above, the patient-id lanes seen from
+    below (see storage's `_patients`); storage is asked for the exact count only when they
+    leave it open, which large practices never do."""
     counts = figures.counts[measure.counts]
-    per_segment = [counts.get(s, {}).get(measure.patients, 0) for s in segments]
-    if sum(per_segment) < MIN_PATIENTS:
+    rows = [counts.get(s, {}) for s in segments]
+    if sum(row.get(measure.patients, 0) for row in rows) < MIN_PATIENTS:
         return True
-    if max(per_segment) >= MIN_PATIENTS:
+    seen = 0
+    for row in rows:
+        seen |= row.get(f"{measure.patients}#lanes", 0)
+    lanes = sum(1 for lane in range(LANES) if seen >> lane & 1)
+    if lanes >= MIN_PATIENTS:
         return False
     exact = await uow.kpis.distinct_patients(
         source=measure.source,

@@ -55,25 +55,10 @@ class ReminderKpis:
 
 
 async def compute(uow: UnitOfWork, *, since: datetime, now: datetime) -> ReminderKpis:
-    kpis = ReminderKpis()
-    outcomes = await uow.reminders.outcomes(
+    counts = await uow.reminders.outcome_counts(
         kinds=PATIENT_KINDS, statuses=SETTLED, since=since, until=now
     )
-    answers: dict[int, set[str]] = {}
-    for kind, status, answer, sent_at, visit in outcomes:
-        if sent_at is None and status == "missed":
-            kpis.undelivered += 1
-            continue
-        kpis.delivered += 1
-        if kind == "therapy_dose":
-            kpis.taken += status == "answered" and answer == "taken"
-            kpis.skipped += status == "answered" and answer == "skipped"
-            kpis.unanswered += status == "missed"
-        elif kind == "appointment" and visit is not None:
-            answers.setdefault(visit, set()).add(answer or "")
-    kpis.reminded = len(answers)
-    kpis.confirmed = sum("confirmed" in given for given in answers.values())
-    kpis.cancelled = sum("cancelled" in given for given in answers.values())
+    kpis = ReminderKpis(**counts)
     for status in await uow.appointments.marked_between(since=since, until=now):
         kpis.attended += status == "attended"
         kpis.no_show += status == "no_show"

@@ -9,34 +9,46 @@ Distinct patients do not add up, so they come per segment and, when the sum cann
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Table, and_, case, cast, func, or_
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy import select as core_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Appointment, Enrolment, Rating, Reminder, Request
+from storage.tables import Appointment, Enrolment, Reminder, Request, SatisfactionAnswer
 from storage.tables.requests import OPEN_STATES
-from storage.tables.satisfaction import DONT_KNOW, GOOD, SatisfactionAnswer
+from storage.tables.satisfaction import DONT_KNOW, GOOD
 
 REQUESTS: Table = Request.__table__  # type: ignore[attr-defined]
 REMINDERS: Table = Reminder.__table__  # type: ignore[attr-defined]
 APPOINTMENTS: Table = Appointment.__table__  # type: ignore[attr-defined]
-RATINGS: Table = Rating.__table__  # type: ignore[attr-defined]
 ENROLMENTS: Table = Enrolment.__table__  # type: ignore[attr-defined]
 ANSWERS: Table = SatisfactionAnswer.__table__  # type: ignore[attr-defined]
-Q = ANSWERS.c
-# An answer that says something about the service: given, and not "don't know".
-ANSWER_GIVEN = and_(Q.answer.is_not(None), Q.answer != DONT_KNOW, Q.answered_at.is_not(None))
-R, M, A, S, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, RATINGS.c, ENROLMENTS.c
+R, M, A, E = REQUESTS.c, REMINDERS.c, APPOINTMENTS.c, ENROLMENTS.c
+T = ANSWERS.c
 # Reminders a patient receives, and the statuses of those whose fate is known.
 PATIENT_KINDS = ("therapy_dose", "appointment", "rating", "checkback")
 SETTLED = ("sent", "answered", "missed")
 # Histograms count durations in quarters of their unit (15 minutes, 6 hours).
 BINS_PER_UNIT = 4
+# Patient ids are spread over this many lanes (see `_patients`); as many as MIN_PATIENTS.
+LANES = 5
 
 Counts = dict[int, dict[str, int]]
 Histogram = dict[int, dict[int, int]]
@@ -48,6 +60,22 @@ def _count(condition: Any) -> Any:
 
 def _distinct(condition: Any, column: Any) -> Any:
     return func.count(func.distinct(case((condition, column), else_=None)))
+
+
+def _patients(name: str, condition: Any, column: Any, dialect: str) -> dict[str, Any]:
+    """Bounds on a figure's distinct patients that add up over segments, without the cost of
+    counting distinct ids per segment: `name` counts the rows with a patient (at least as many
+    as the patients), `name#lanes` has bit k set when some patient id is k modulo LANES
+    (patients in different lanes are different people, so the lanes seen over a span are at
+    most its patients). The bits' sum over distinct values is their OR on both databases."""
+    bit = literal(1).op("<<")(column % LANES)
+    return {
+        name: func.count(case((condition, column), else_=None)),
+        # PostgreSQL sorts for every DISTINCT aggregate; its bit_or is the OR itself.
+        f"{name}#lanes": func.bit_or(case((condition, bit), else_=None))
+        if dialect == "postgresql"
+        else func.sum(distinct(case((condition, bit), else_=None))),
+    }
 
 
 UNDELIVERED = and_(M.sent_at.is_(None), M.status == "missed")
@@ -66,14 +94,14 @@ def _request_due(now: datetime) -> Any:
     return or_(R.first_response_at.is_not(None), R.due_at <= now)
 
 
-def _segment(column: Any, bounds: Sequence[datetime]) -> Any:
-    # Latest first: recent segments are the busiest, and CASE stops at the first match.
-    whens = [(column >= bound, index) for index, bound in reversed(list(enumerate(bounds)))]
-    return case(*whens[1:], else_=0)
-
-
-def _within(column: Any, bounds: Sequence[datetime]) -> Any:
-    return and_(column >= bounds[0], column < bounds[-1])
+def _parts(column: Any, bounds: Sequence[datetime]) -> list[tuple[int, Any]]:
+    """Segment i as a range condition on `column`. One aggregate per segment, glued with UNION
+    ALL, reads each segment's rows through the time index and compares each row with its own
+    segment's two bounds only: no per-row CASE over every bound, and no sort to group by it."""
+    return [
+        (index, and_(column >= start, column < end))
+        for index, (start, end) in enumerate(itertools.pairwise(bounds))
+    ]
 
 
 class KpiRepository:
@@ -95,27 +123,34 @@ class KpiRepository:
     async def _counts(
         self, time: Any, where: Any, columns: dict[str, Any], bounds: Sequence[datetime]
     ) -> Counts:
-        segment = _segment(time, bounds).label("segment")
-        query = (
-            core_select(segment, *(expr.label(name) for name, expr in columns.items()))
-            .where(_within(time, bounds), where)
-            .group_by(segment)
-        )
-        rows = (await self._session.exec(query)).all()  # type: ignore[call-overload]
-        return {int(row[0]): dict(zip(columns, map(int, row[1:]), strict=True)) for row in rows}
+        parts = [
+            core_select(literal(index).label("segment"), *columns.values()).where(within, where)
+            for index, within in _parts(time, bounds)
+        ]
+        if not parts:
+            return {}
+        rows = (await self._session.exec(union_all(*parts))).all()  # type: ignore[call-overload]
+        # An aggregate over no rows is NULL: nothing counted.
+        counts = {
+            int(row[0]): {name: int(v or 0) for name, v in zip(columns, row[1:], strict=True)}
+            for row in rows
+        }
+        return {segment: row for segment, row in counts.items() if any(row.values())}
 
     async def _histogram(
-        self, time: Any, value: Any, where: Any, bounds: Sequence[datetime]
+        self, time: Any, value: Any, where: Any, bounds: Sequence[datetime], joined: Any = None
     ) -> Histogram:
-        segment = _segment(time, bounds).label("segment")
-        bin_ = self._bin(value).label("bin")
-        query = (
-            core_select(segment, bin_, func.count())
-            .where(_within(time, bounds), where)
-            .group_by(segment, bin_)
-        )
+        parts = []
+        for index, within in _parts(time, bounds):
+            bin_ = self._bin(value).label("bin")
+            part = core_select(literal(index).label("segment"), bin_, func.count())
+            if joined is not None:
+                part = part.select_from(joined)
+            parts.append(part.where(within, where).group_by(bin_))
         out: Histogram = defaultdict(dict)
-        for seg, bin_value, n in (await self._session.exec(query)).all():  # type: ignore[call-overload]
+        if not parts:
+            return {}
+        for seg, bin_value, n in (await self._session.exec(union_all(*parts))).all():  # type: ignore[call-overload]
             out[int(seg)][int(bin_value)] = int(n)
         return dict(out)
 
@@ -127,9 +162,9 @@ class KpiRepository:
         columns = {
             "due": _count(due),
             "in_time": _count(and_(answered, R.first_response_at <= R.due_at)),
-            "patients": _distinct(due, R.patient_id),
-            "answered_patients": _distinct(answered, R.patient_id),
-            "closed_patients": _distinct(R.state == "closed", R.patient_id),
+            **_patients("patients", due, R.patient_id, self._dialect),
+            **_patients("answered_patients", answered, R.patient_id, self._dialect),
+            **_patients("closed_patients", R.state == "closed", R.patient_id, self._dialect),
         }
         return await self._counts(R.created_at, R.created_at.is_not(None), columns, bounds)
 
@@ -163,14 +198,14 @@ class KpiRepository:
         columns = {
             "delivered": _count(delivered),
             "settled": func.count(),
-            "patients": func.count(func.distinct(M.patient_id)),
+            **_patients("patients", true(), M.patient_id, self._dialect),
             "taken": _count(and_(asked, M.answer == "taken", M.status == "answered")),
             "asked": _count(asked),
-            "dose_patients": _distinct(asked, M.patient_id),
+            **_patients("dose_patients", asked, M.patient_id, self._dialect),
             "reminded": _distinct(visit, M.appointment_id),
             "confirmed": _distinct(and_(visit, M.answer == "confirmed"), M.appointment_id),
             "cancelled": _distinct(and_(visit, M.answer == "cancelled"), M.appointment_id),
-            "visit_patients": _distinct(visit, M.patient_id),
+            **_patients("visit_patients", visit, M.patient_id, self._dialect),
         }
         return await self._counts(M.due_at, SETTLED_REMINDER, columns, bounds)
 
@@ -179,49 +214,30 @@ class KpiRepository:
         columns = {
             "marked": func.count(),
             "no_show": _count(A.status == "no_show"),
-            "patients": func.count(func.distinct(A.patient_id)),
+            **_patients("patients", true(), A.patient_id, self._dialect),
         }
         return await self._counts(A.starts_at, MARKED, columns, bounds)
 
     async def visit_wait_days(self, *, bounds: Sequence[datetime]) -> Histogram:
         """Per segment of booking: days from the visit request to the appointment's time."""
         days = self._units(A.starts_at, R.created_at, 86400)
-        query_from = A.created_at
-        segment = _segment(query_from, bounds).label("segment")
-        bin_ = self._bin(days).label("bin")
-        query = (
-            core_select(segment, bin_, func.count())
-            .select_from(APPOINTMENTS.join(REQUESTS, R.id == A.request_id))
-            .where(_within(query_from, bounds), VISIT_BOOKED)
-            .group_by(segment, bin_)
-        )
-        out: Histogram = defaultdict(dict)
-        for seg, bin_value, n in (await self._session.exec(query)).all():  # type: ignore[call-overload]
-            out[int(seg)][int(bin_value)] = int(n)
-        return dict(out)
+        joined = APPOINTMENTS.join(REQUESTS, R.id == A.request_id)
+        return await self._histogram(A.created_at, days, VISIT_BOOKED, bounds, joined)
 
     async def visit_wait_patients(self, *, bounds: Sequence[datetime]) -> Counts:
-        columns = {"patients": func.count(func.distinct(A.patient_id))}
+        columns = _patients("patients", true(), A.patient_id, self._dialect)
         return await self._counts(A.created_at, VISIT_BOOKED, columns, bounds)
 
-    async def rating_counts(self, *, bounds: Sequence[datetime], good: int) -> Counts:
-        """Per segment: ratings given, those of `good` stars or more, and their patients."""
+    async def satisfaction_counts(self, *, bounds: Sequence[datetime]) -> Counts:
+        """Per segment of asking: answers that say something ("don't know" left out), those
+        "good" or "very good", and their patients. The old stars are not among them."""
+        rated = and_(T.answer.is_not(None), T.answer != DONT_KNOW)
         columns = {
-            "answers": func.count(),
-            "good": _count(S.score >= good),
-            "patients": func.count(func.distinct(S.patient_id)),
+            "answers": _count(rated),
+            "good": _count(T.answer.in_(GOOD)),
+            **_patients("patients", rated, T.patient_id, self._dialect),
         }
-        return await self._counts(S.created_at, S.id.is_not(None), columns, bounds)
-
-    async def answer_counts(self, *, bounds: Sequence[datetime]) -> Counts:
-        """Per segment of answering: answers to the satisfaction question ("don't know" left
-        out), those good or very good, and their patients."""
-        columns = {
-            "answers": func.count(),
-            "good": _count(Q.answer.in_(GOOD)),
-            "patients": func.count(func.distinct(Q.patient_id)),
-        }
-        return await self._counts(Q.answered_at, ANSWER_GIVEN, columns, bounds)
+        return await self._counts(T.asked_at, T.answer.is_not(None), columns, bounds)
 
     async def invitation_counts(self, *, bounds: Sequence[datetime]) -> Counts:
         """Per segment of invitation, over every programme: invited, booked, their patients."""
@@ -231,8 +247,10 @@ class KpiRepository:
         columns = {
             "invited": func.count(),
             "booked": _count(booked),
-            "patients": func.count(func.distinct(E.patient_id)),
-            "booked_patients": _distinct(E.appointment_at.is_not(None), E.patient_id),
+            **_patients("patients", true(), E.patient_id, self._dialect),
+            **_patients(
+                "booked_patients", E.appointment_at.is_not(None), E.patient_id, self._dialect
+            ),
         }
         return await self._counts(E.invited_at, E.invited_at.is_not(None), columns, bounds)
 
@@ -250,7 +268,7 @@ class KpiRepository:
         columns = {
             "due": func.count(),
             "reviewed": _count(reviewed),
-            "patients": func.count(func.distinct(E.patient_id)),
+            **_patients("patients", true(), E.patient_id, self._dialect),
         }
         return await self._counts(E.planned_at, E.planned_at.is_not(None), columns, bounds)
 
@@ -277,8 +295,11 @@ def _sources(now: datetime) -> dict[str, tuple[Any, Any, Any]]:
         "visits": (M.due_at, M.patient_id, and_(SETTLED_REMINDER, VISIT_REMINDED)),
         "attendance": (A.starts_at, A.patient_id, MARKED),
         "visit_wait": (A.created_at, A.patient_id, VISIT_BOOKED),
-        "ratings": (S.created_at, S.patient_id, S.id.is_not(None)),
-        "answers": (Q.answered_at, Q.patient_id, ANSWER_GIVEN),
+        "satisfaction": (
+            T.asked_at,
+            T.patient_id,
+            and_(T.answer.is_not(None), T.answer != DONT_KNOW),
+        ),
         "invitations": (E.invited_at, E.patient_id, E.invited_at.is_not(None)),
         "booked": (E.invited_at, E.patient_id, E.appointment_at.is_not(None)),
         "reviews": (E.planned_at, E.patient_id, E.planned_at.is_not(None)),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import and_, case, distinct, exists, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -148,21 +148,41 @@ class ReminderRepository:
         )
         return (await self._session.exec(query)).all()
 
-    async def outcomes(
+    async def outcome_counts(
         self, *, kinds: Sequence[str], statuses: Sequence[str], since: datetime, until: datetime
-    ) -> Sequence[tuple[str, str, str | None, datetime | None, int | None]]:
-        """(kind, status, answer, sent at, appointment) of every reminder of these kinds and
-        statuses that fell due in the period: what the reminder KPIs count."""
-        query = core_select(
-            col(Reminder.kind),
-            col(Reminder.status),
-            col(Reminder.answer),
-            col(Reminder.sent_at),
-            col(Reminder.appointment_id),
-        ).where(
-            col(Reminder.kind).in_(kinds),
-            col(Reminder.status).in_(statuses),
+    ) -> dict[str, int]:
+        """What the reminder KPIs count over the reminders of these kinds and statuses that fell
+        due in the period, counted by the database: `undelivered` (missed, never sent),
+        `delivered`; of the doses delivered `taken`, `skipped`, `unanswered`; the appointments
+        with an appointment reminder delivered (`reminded`) and those among them some reminder
+        of which the patient `confirmed` or `cancelled`."""
+        kind, status, answer = col(Reminder.kind), col(Reminder.status), col(Reminder.answer)
+        visit = col(Reminder.appointment_id)
+        undelivered = and_(col(Reminder.sent_at).is_(None), status == "missed")
+        dose = and_(~undelivered, kind == "therapy_dose")
+        reminded = and_(~undelivered, kind == "appointment", visit.is_not(None))
+
+        def count(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        def visits(condition: Any) -> Any:
+            return func.count(distinct(case((condition, visit), else_=None)))
+
+        columns = {
+            "undelivered": count(undelivered),
+            "delivered": count(~undelivered),
+            "taken": count(and_(dose, status == "answered", answer == "taken")),
+            "skipped": count(and_(dose, status == "answered", answer == "skipped")),
+            "unanswered": count(and_(dose, status == "missed")),
+            "reminded": visits(reminded),
+            "confirmed": visits(and_(reminded, answer == "confirmed")),
+            "cancelled": visits(and_(reminded, answer == "cancelled")),
+        }
+        query = core_select(*columns.values()).where(
+            kind.in_(kinds),
+            status.in_(statuses),
             col(Reminder.due_at) >= since,
             col(Reminder.due_at) <= until,
         )
-        return (await self._session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
+        row = (await self._session.exec(query)).one()  # type: ignore[call-overload]
+        return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
