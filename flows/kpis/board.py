@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.kpis.catalogue import Kpi, Status, Unit
-from flows.kpis.measures import MEASURES, MIN_PATIENTS, Figures, load, too_few_patients, value
+from flows.kpis.measures import (
+    MEASURES,
+    MIN_PATIENTS,
+    Figures,
+    load,
+    sources,
+    too_few_patients,
+    value,
+)
 from flows.kpis.periods import Frame, Span, frame, window
 from flows.settings import Settings
 from storage.uow import UnitOfWork
@@ -99,10 +107,28 @@ async def _backlog(uow: UnitOfWork, kpi: Kpi, now: datetime) -> Line:
     return Line(kpi, current, Figure(None), kpi.status(current.known), (), ())
 
 
-async def board(uow: UnitOfWork, settings: Settings, now: datetime) -> Board:
-    """Every KPI of the practice, as the module docstring says."""
-    where = frame(now, settings.tz)
-    figures = await load(uow, where.bounds, where.now)
+def _first_segments(settings: Settings, where: Frame) -> dict[str, int]:
+    """Per question storage answers, the first segment a window needs: without the series, the
+    card reads two windows, and a question only its KPIs' windows (weeks, not a year)."""
+    first: dict[str, int] = {}
+    for kpi in settings.kpis:
+        if kpi.snapshot:
+            continue
+        start = where.segments(window(where.now, kpi.window, back=1)).start
+        for name in sources(MEASURES[kpi.id]):
+            first[name] = min(first.get(name, start), start)
+    return first
+
+
+async def board(
+    uow: UnitOfWork, settings: Settings, now: datetime, *, series: bool = True
+) -> Board:
+    """Every KPI of the practice, as the module docstring says; without `series`, each line's
+    `weekly` and `monthly` are empty and only the windows are counted (the card needs no more,
+    and gets the same values, status and trend)."""
+    where = frame(now, settings.tz, series=series)
+    first = {} if series else _first_segments(settings, where)
+    figures = await load(uow, where.bounds, where.now, first)
     lines = []
     for kpi in settings.kpis:
         if kpi.snapshot:

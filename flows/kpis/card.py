@@ -130,4 +130,4 @@ def card_of(result: Board, text: Text, settings: Settings) -> Card:
 
 async def weekly_card(uow: UnitOfWork, settings: Settings, now: datetime, text: Text) -> Card:
     """The card as it stands at `now`."""
-    return card_of(await board(uow, settings, now), text, settings)
+    return card_of(await board(uow, settings, now, series=False), text, settings)

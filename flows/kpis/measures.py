@@ -4,9 +4,10 @@ quantile of a histogram of durations, and whose patients it is computed over."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from flows.kpis.satisfaction import SOURCE as SATISFACTION_SOURCE
 from flows.kpis.satisfaction import satisfaction_counts
@@ -15,6 +16,9 @@ from storage.uow import UnitOfWork
 
 # A figure over fewer patients than this is shown as "< 5", never as its value.
 MIN_PATIENTS = 5
+NO_SKIP: Mapping[str, int] = {}
+T = TypeVar("T")
+Question = Callable[[list[datetime]], Awaitable[dict[int, T]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,26 +73,49 @@ class Figures:
     histograms: dict[str, Histogram] = field(default_factory=dict)
 
 
-async def load(uow: UnitOfWork, bounds: list[datetime], now: datetime) -> Figures:
-    """One aggregate query per question, over every segment at once."""
+def _shifted(by_segment: dict[int, T], first: int) -> dict[int, T]:
+    return {segment + first: row for segment, row in by_segment.items()}
+
+
+async def load(
+    uow: UnitOfWork, bounds: list[datetime], now: datetime, first: Mapping[str, int] = NO_SKIP
+) -> Figures:
+    """One aggregate query per question, over every segment at once, or from segment
+    `first[name]` on where the caller needs no earlier one (the card reads two windows, not a
+    year): segment numbers stay those of `bounds`."""
     kpis = uow.kpis
     figures = Figures(bounds, now)
+
+    async def ask(name: str, question: Question[T]) -> dict[int, T]:
+        skip = first.get(name, 0)
+        return _shifted(await question(bounds[skip:]), skip)
+
     figures.counts = {
-        "requests": await kpis.request_counts(bounds=bounds, now=now),
-        "reminders": await kpis.reminder_counts(bounds=bounds),
-        "attendance": await kpis.attendance_counts(bounds=bounds),
-        "satisfaction": await satisfaction_counts(uow, bounds),
-        "visit_wait": await kpis.visit_wait_patients(bounds=bounds),
-        "invitations": await kpis.invitation_counts(bounds=bounds),
-        "reviews": await kpis.review_counts(bounds=bounds),
+        "requests": await ask("requests", lambda b: kpis.request_counts(bounds=b, now=now)),
+        "reminders": await ask("reminders", lambda b: kpis.reminder_counts(bounds=b)),
+        "attendance": await ask("attendance", lambda b: kpis.attendance_counts(bounds=b)),
+        "satisfaction": await ask("satisfaction", lambda b: satisfaction_counts(uow, b)),
+        "visit_wait": await ask("visit_wait", lambda b: kpis.visit_wait_patients(bounds=b)),
+        "invitations": await ask("invitations", lambda b: kpis.invitation_counts(bounds=b)),
+        "reviews": await ask("reviews", lambda b: kpis.review_counts(bounds=b)),
     }
     figures.histograms = {
-        "response": await kpis.first_response_hours(bounds=bounds),
-        "close": await kpis.close_hours(bounds=bounds),
-        "visit_wait": await kpis.visit_wait_days(bounds=bounds),
-        "invitation_wait": await kpis.invitation_wait_days(bounds=bounds),
+        "response": await ask("response", lambda b: kpis.first_response_hours(bounds=b)),
+        "close": await ask("close", lambda b: kpis.close_hours(bounds=b)),
+        "visit_wait": await ask("visit_wait", lambda b: kpis.visit_wait_days(bounds=b)),
+        "invitation_wait": await ask(
+            "invitation_wait", lambda b: kpis.invitation_wait_days(bounds=b)
+        ),
     }
     return figures
+
+
+def sources(measure: Measure) -> tuple[str, ...]:
+    """The names of `load`'s questions `measure` is made from (a count and a histogram of the
+    same name share their `first`: the smallest asked for either is taken)."""
+    if isinstance(measure, Ratio):
+        return (measure.counts,)
+    return (measure.counts, measure.histogram)
 
 
 def quantile(histogram: dict[int, int], fraction: float) -> float | None:

@@ -73,9 +73,10 @@ class Frame:
         return range(bisect_left(self.bounds, span.start), bisect_left(self.bounds, span.end))
 
 
-def frame(now: datetime, tz: ZoneInfo) -> Frame:
+def frame(now: datetime, tz: ZoneInfo, *, series: bool = True) -> Frame:
+    """The board's spans; without `series`, only the windows (what the card shows)."""
     now = now.astimezone(UTC)
-    by_week, by_month = weeks(now, tz), months(now, tz)
+    by_week, by_month = (weeks(now, tz), months(now, tz)) if series else ([], [])
     edges = {now}
     for span in (*by_week, *by_month):
         edges |= {span.start, span.end}

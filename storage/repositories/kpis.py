@@ -202,12 +202,19 @@ class KpiRepository:
             "taken": _count(and_(asked, M.answer == "taken", M.status == "answered")),
             "asked": _count(asked),
             **_patients("dose_patients", asked, M.patient_id, self._dialect),
-            "reminded": _distinct(visit, M.appointment_id),
-            "confirmed": _distinct(and_(visit, M.answer == "confirmed"), M.appointment_id),
-            "cancelled": _distinct(and_(visit, M.answer == "cancelled"), M.appointment_id),
-            **_patients("visit_patients", visit, M.patient_id, self._dialect),
         }
-        return await self._counts(M.due_at, SETTLED_REMINDER, columns, bounds)
+        counts = await self._counts(M.due_at, SETTLED_REMINDER, columns, bounds)
+        # Distinct appointments need a sort or a hash per segment: counted apart, over the
+        # appointment reminders only, so a year of dose reminders pays nothing for them.
+        visits = {
+            "reminded": func.count(distinct(M.appointment_id)),
+            "confirmed": _distinct(M.answer == "confirmed", M.appointment_id),
+            "cancelled": _distinct(M.answer == "cancelled", M.appointment_id),
+            **_patients("visit_patients", true(), M.patient_id, self._dialect),
+        }
+        visit_counts = await self._counts(M.due_at, and_(SETTLED_REMINDER, visit), visits, bounds)
+        empty = dict.fromkeys(visits, 0)
+        return {segment: row | visit_counts.get(segment, empty) for segment, row in counts.items()}
 
     async def attendance_counts(self, *, bounds: Sequence[datetime]) -> Counts:
         """Per segment of the appointment's time: attended, no-shows, and their patients."""

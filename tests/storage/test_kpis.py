@@ -10,7 +10,7 @@ import pytest
 from flows.kpis.board import FEW, NOTHING, Board, board
 from flows.kpis.catalogue import Status
 from flows.settings import Settings
-from storage.tables import Patient, Reminder, Request
+from storage.tables import Appointment, Patient, Reminder, Request
 from storage.uow import Database
 
 NOW = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)  # a Monday, 09:30 in Rome
@@ -122,3 +122,46 @@ async def test_trend_against_the_window_before(database: Database) -> None:
     assert line.previous.value == 0
     assert line.trend == 100
     assert line.status is Status.ON_TRACK
+
+
+async def test_the_card_board_has_the_full_boards_windows(database: Database) -> None:
+    """Without the series (what the card draws) each line keeps its values, status and trend;
+    appointment reminders included, whose distinct appointments are counted apart."""
+    patients = await _patients(database, 7)
+    for index, patient in enumerate(patients):
+        filed = NOW - timedelta(days=2 + 9 * index)
+        await _request(database, patient, filed=filed, hours=1 + 20 * index)
+    async with database.uow() as uow:
+        for index, patient in enumerate(patients):
+            appointment = Appointment(patient_id=patient, starts_at=NOW + timedelta(days=index))
+            await uow.appointments.save(appointment=appointment)
+            await uow.session.flush()  # the reminders need its id
+            for copy in range(2):  # two reminders, one appointment
+                due = NOW - timedelta(days=1 + 4 * index, hours=copy)
+                await uow.reminders.save(
+                    reminder=Reminder(
+                        kind="appointment",
+                        idempotency_key=f"visit-{patient}-{copy}",
+                        patient_id=patient,
+                        appointment_id=appointment.id,
+                        due_at=due,
+                        status="answered",
+                        answer="confirmed" if index % 3 else "cancelled",
+                        sent_at=due,
+                    )
+                )
+        await uow.commit()
+    settings = Settings(timezone="Europe/Rome")
+    async with database.uow() as uow:
+        full = await board(uow, settings, NOW)
+        card = await board(uow, settings, NOW, series=False)
+    assert _line(full, "appointments_confirmed").current.known is not None
+    for whole, windows in zip(full.lines, card.lines, strict=True):
+        assert windows.weekly == windows.monthly == ()
+        assert (windows.kpi, windows.current, windows.previous, windows.status) == (
+            whole.kpi,
+            whole.current,
+            whole.previous,
+            whole.status,
+        )
+        assert windows.trend == whole.trend
