@@ -146,6 +146,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     # The practice's KPI targets (inline JSON or a TOML/JSON file); empty: the shipped defaults.
     kpi_targets: str = ""
+    # Every Monday at opening, each doctor gets the KPI card (a photo); /stats shows it anyway.
+    weekly_card: bool = True
 
     @field_validator("telegram_bot_token")
     @classmethod

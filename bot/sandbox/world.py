@@ -67,6 +67,8 @@ def sandbox_settings(settings: Settings, database: Path, emulator_url: str) -> S
             "quiet_hours": "off",
             "webhook_url": "",
             "max_requests_per_day": SANDBOX_REQUESTS_PER_DAY,
+            # The doctor's phone starts empty whatever the day; /stats shows the card.
+            "weekly_card": False,
             "practice_name": _configured(settings, "practice_name", DEMO_PRACTICE_NAME),
             "practice_phone": settings.practice_phone or DEMO_PRACTICE_PHONE,
         }

@@ -49,6 +49,8 @@ async def queue_weekly_cards(desk: FrontDesk, now: datetime) -> int:
     """Queue this week's card for every active doctor who has none yet, once it is due and
     until the end of that day: a bot that was down all Monday, or a doctor added on a Thursday,
     does not get a card out of the blue mid-week (`/stats` shows it on demand)."""
+    if not desk.settings.weekly_card:
+        return 0
     found = week_due(now, desk.settings)
     if found is None or now < found[1]:
         return 0
