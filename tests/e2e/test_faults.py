@@ -200,7 +200,10 @@ class DiesAfterFiling(BotProcess):
         polls = await calls(tg, "getUpdates")
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", DIES_AFTER_FILING, "run", env=self.env, cwd=self.workdir,
+                # On the test's clock like every bot it starts: the bot that replaces this one
+                # compares what this one wrote with its own "now".
+                sys.executable, "-c", DIES_AFTER_FILING, "run", env=self.environment(),
+                cwd=self.workdir,
                 stdout=log, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
 
