@@ -19,6 +19,7 @@ from bot.cli_sandbox import sandbox
 from bot.cli_tags import patients
 
 if TYPE_CHECKING:
+    from flows.i18n import Catalog
     from flows.programmes.model import Programme
     from flows.settings import Settings
     from storage.uow import Database
@@ -287,7 +288,7 @@ def report(since: str, fmt: str, output: str | None) -> None:
             clock = clock_from_environment()
             now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
-            live = await live_funnels(uow, report_programmes(settings), own)
+            live = await live_funnels(uow, report_programmes(settings, catalog), own)
             goals = await board(uow, settings, now)
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
@@ -319,15 +320,14 @@ def report(since: str, fmt: str, output: str | None) -> None:
         click.echo(content, nl=False)
 
 
-def report_programmes(settings: Settings) -> tuple[Programme, ...]:
+def report_programmes(settings: Settings, catalog: Catalog) -> tuple[Programme, ...]:
     """The declared programmes, for their titles (the sandbox's demo among them, so a report on
     its database names it); a programme file with problems leaves only the built-ins."""
     from bot.bootstrap import ProgrammeFileInvalid, programmes_of
-    from flows.i18n import Catalog
     from flows.programmes.builtin import builtin_programmes
 
     try:
-        return programmes_of(settings, Catalog.load(), sandbox=True).programmes
+        return programmes_of(settings, catalog, sandbox=True).programmes
     except ProgrammeFileInvalid:
         return builtin_programmes(sandbox=True)
 
