@@ -35,7 +35,6 @@ from storage.repositories.satisfaction import SatisfactionRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.tags import TagRepository
 from storage.repositories.therapies import TherapyRepository
-from storage.repositories.visits import VisitRepository
 
 
 class WriterGate:
@@ -99,12 +98,11 @@ class UnitOfWork:
     conversations: ConversationRepository
     updates: UpdateJournal
     settings: SettingRepository
-    # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
+    # The front desk's own questions: privacy rights, /stats, the outbox.
     privacy: PrivacyRepository
     stats: StatsRepository
     kpis: KpiRepository
     satisfaction: SatisfactionRepository
-    visits: VisitRepository
     outbox: OutboxRepository
     # Follow-up programmes.
     programmes: ProgrammeRepository
@@ -141,12 +139,11 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session, self.link, self._menus)
         self.updates = UpdateJournal(self.session, self.link)
         self.settings = SettingRepository(self.session)
-        # The front desk's own questions: privacy rights, /stats, visit slots, the outbox.
+        # The front desk's own questions: privacy rights, /stats, the outbox.
         self.privacy = PrivacyRepository(self.session)
         self.stats = StatsRepository(self.session)
         self.kpis = KpiRepository(self.session)
         self.satisfaction = SatisfactionRepository(self.session)
-        self.visits = VisitRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         # Follow-up programmes.
         self.programmes = ProgrammeRepository(self.session)

@@ -96,7 +96,7 @@ async def propose(turn: Turn, number: int, raw: str, *, insist: bool = False) ->
         status="proposed",
         created_at=turn.now,
     )
-    await turn.uow.visits.propose(appointment=appointment)
+    await turn.uow.appointments.propose(appointment=appointment)
     patient = await turn.uow.patients.get(patient_id=request.patient_id)
     if patient is not None and patient.reachable:
         lang = patient.language
@@ -144,7 +144,7 @@ async def respond(turn: Turn, args: list[str]) -> None:
     if len(args) != 2 or not args[0].isdigit() or args[1] not in tuple(AnswerOp):
         await runner.show_current(turn, notice=turn.t("menu.expired"))
         return
-    appointment = await turn.uow.visits.get(appointment_id=int(args[0]))
+    appointment = await turn.uow.appointments.get(appointment_id=int(args[0]))
     if appointment is None or turn.patient is None or appointment.patient_id != turn.patient.id:
         raise NotFound("visit.not_found")
     if appointment.status != "proposed":
@@ -174,7 +174,7 @@ async def respond(turn: Turn, args: list[str]) -> None:
         appointment.cancelled_at = turn.now
         notice = turn.t("visit.other_sent")
         staff_key = "staff.visit.other"
-    await turn.uow.visits.save(appointment=appointment)
+    await turn.uow.appointments.save(appointment=appointment)
     await notify_staff(turn, staff_key, number=request.id, when=when)
     await runner.go_home(turn, notice=notice)
 

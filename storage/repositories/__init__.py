@@ -14,7 +14,6 @@ from storage.repositories.reminders import ReminderRepository
 from storage.repositories.requests import RequestRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.therapies import TherapyRepository
-from storage.repositories.visits import VisitRepository
 
 __all__ = [
     "AppointmentRepository",
@@ -31,5 +30,4 @@ __all__ = [
     "StatsRepository",
     "TherapyRepository",
     "UpdateJournal",
-    "VisitRepository",
 ]

@@ -1,4 +1,5 @@
-"""Confirmed appointments as the reminders see them: reminded, cancelled, attended or not."""
+"""Appointments: the slots staff propose on a visit request, and the confirmed ones as the
+reminders see them (reminded, cancelled, attended or not)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from storage.tables import Appointment
 class AppointmentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def propose(self, *, appointment: Appointment) -> Appointment:
+        """Store a proposed slot; it has its number at once (the patient's buttons carry it)."""
+        self._session.add(appointment)
+        await self._session.flush()
+        return appointment
 
     async def get(self, *, appointment_id: int, for_update: bool = False) -> Appointment | None:
         """One appointment; `for_update` locks it while staff mark it attended or not."""

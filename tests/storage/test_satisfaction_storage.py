@@ -146,7 +146,7 @@ async def test_planner_lookups_skip_what_is_planned(database: Database) -> None:
             status="attended",
             marked_at=now - timedelta(hours=2),
         )
-        await uow.visits.propose(appointment=visit)
+        await uow.appointments.propose(appointment=visit)
         await uow.commit()
     since = now - timedelta(hours=48)
     async with database.uow() as uow:
