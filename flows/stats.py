@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flows.lifecycle import OPEN_STATES, State
+from flows.lifecycle import OPEN_STATES
 from flows.reminders.kpis import ReminderKpis
 from flows.reminders.kpis import compute as reminder_kpis
 from storage.repositories.satisfaction import TouchpointFigures
@@ -97,25 +97,17 @@ async def compute(uow: UnitOfWork, *, now: datetime, days: int) -> Stats:
     `frontdesk report` (its text, chart, CSV and HTML are all drawn from what this returns)."""
     since = now - timedelta(days=days)
     stats = Stats(days=days, since=since)
-    for (
-        kind,
-        state,
-        response_us,
-        close_us,
-        in_time,
-        closed_in_time,
-    ) in await uow.stats.request_spans_since(since=since):
-        stats.total += 1
-        stats.by_kind[kind] += 1
-        stats.by_state[state] += 1
-        stats.by_kind_state[(kind, state)] += 1
-        # As timedelta.total_seconds() divides its whole microseconds: the same floats.
-        if response_us is not None:
-            stats.first_response_hours.append(response_us / 10**6 / 3600)
-            stats.responded_in_time += in_time
-        if close_us is not None and state == State.CLOSED:
-            stats.close_hours.append(close_us / 10**6 / 3600)
-            stats.closed_in_time += closed_in_time
+    figures = await uow.stats.request_figures_since(since=since)
+    for (kind, state), n in figures.by_kind_state.items():
+        stats.total += n
+        stats.by_kind[kind] += n
+        stats.by_state[state] += n
+        stats.by_kind_state[(kind, state)] += n
+    # As timedelta.total_seconds() divides its whole microseconds: the same floats.
+    stats.first_response_hours = [us / 10**6 / 3600 for us in figures.response_us]
+    stats.close_hours = [us / 10**6 / 3600 for us in figures.close_us]
+    stats.responded_in_time = figures.responded_in_time
+    stats.closed_in_time = figures.closed_in_time
     open_states = [s.value for s in OPEN_STATES]
     stats.overdue_open = await uow.stats.count_overdue(states=open_states, now=now)
     first = await uow.stats.oldest_created_at(states=open_states)

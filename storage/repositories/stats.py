@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast
+from sqlalchemy import BigInteger, Integer, and_, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,25 +16,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.tables import Rating, Request
 
 
-class RequestTimes(NamedTuple):
-    kind: str
-    state: str
-    created_at: datetime
-    first_response_at: datetime | None
-    closed_at: datetime | None
-    due_at: datetime
+class RequestFigures(NamedTuple):
+    """The requests filed in a period: counts by kind and state, and their durations, already
+    subtracted by the database in whole microseconds (exact: the integers Python's timedelta
+    holds), so no timestamp is parsed per row."""
 
-
-class RequestSpans(NamedTuple):
-    """A request's figures, its times already subtracted by the database (whole microseconds,
-    exact: the same integers Python's timedelta holds), so no timestamp is parsed per row."""
-
-    kind: str
-    state: str
-    response_us: int | None  # filing -> first response, None when unanswered
-    close_us: int | None  # filing -> closing, None when not closed
-    responded_in_time: bool
-    closed_in_time: bool
+    by_kind_state: dict[tuple[str, str], int]
+    response_us: list[int]  # filing -> first response, one per request answered
+    close_us: list[int]  # filing -> closing, one per request closed
+    responded_in_time: int
+    closed_in_time: int
 
 
 class StatsRepository:
@@ -57,34 +48,56 @@ class StatsRepository:
 
         return whole(later) - whole(earlier)
 
-    async def request_spans_since(self, *, since: datetime) -> list[RequestSpans]:
-        """Kind, state and times of every request filed since `since`, as `RequestSpans`."""
+    async def request_figures_since(self, *, since: datetime) -> RequestFigures:
+        """What /stats counts of the requests filed since `since` (see `RequestFigures`): the
+        counts grouped by the database, and only the durations sent back row by row."""
         created, responded = col(Request.created_at), col(Request.first_response_at)
         closed, due = col(Request.closed_at), col(Request.due_at)
-        is_closed = and_(col(Request.state) == "closed", closed.is_not(None))
-        query = sa_select(
-            col(Request.kind),
-            col(Request.state),
-            case((responded.is_not(None), self._micros(responded, created)), else_=None),
-            case((is_closed, self._micros(closed, created)), else_=None),
-            func.coalesce(responded <= due, False),
-            func.coalesce(and_(is_closed, closed <= due), False),
-        ).where(created >= since)
-        rows = (await self._session.exec(query)).all()  # type: ignore[call-overload]
-        return [RequestSpans(k, s, r, c, bool(a), bool(b)) for k, s, r, c, a, b in rows]
+        kind, state = col(Request.kind), col(Request.state)
+        is_closed = and_(state == "closed", closed.is_not(None))
+        # The period's rows first, then grouped: left to itself, SQLite reads the whole table in
+        # the (kind, state) index's order to save sorting a month (0.25 s against 0.05 s on a
+        # million requests). Both databases take MATERIALIZED (SQLite 3.35, PostgreSQL 12).
+        filed = (
+            sa_select(
+                kind,
+                state,
+                (responded <= due).label("in_time"),
+                and_(is_closed, closed <= due).label("closed_in_time"),
+            )
+            .where(created >= since)
+            .cte("filed")
+            .prefix_with("MATERIALIZED")
+        )
+        f = filed.c
+        counts = sa_select(
+            f.kind,
+            f.state,
+            func.count(),
+            func.count().filter(f.in_time),
+            func.count().filter(f.closed_in_time),
+        ).group_by(f.kind, f.state)
+        by_kind_state, responded_in_time, closed_in_time = {}, 0, 0
+        for k, s, n, in_time, closed_early in await self._rows(counts):
+            by_kind_state[(k, s)] = int(n)
+            responded_in_time += int(in_time)
+            closed_in_time += int(closed_early)
+        response = sa_select(self._micros(responded, created)).where(
+            created >= since, responded.is_not(None)
+        )
+        close = sa_select(self._micros(closed, created)).where(created >= since, is_closed)
+        return RequestFigures(
+            by_kind_state,
+            [row[0] for row in await self._rows(response)],
+            [row[0] for row in await self._rows(close)],
+            responded_in_time,
+            closed_in_time,
+        )
 
-    async def requests_created_since(self, *, since: datetime) -> list[RequestTimes]:
-        """The kind, state and times of every request filed since `since`."""
-        query = sa_select(
-            col(Request.kind),
-            col(Request.state),
-            col(Request.created_at),
-            col(Request.first_response_at),
-            col(Request.closed_at),
-            col(Request.due_at),
-        ).where(col(Request.created_at) >= since)
-        rows = (await self._session.exec(query)).all()  # type: ignore[call-overload]
-        return [RequestTimes(*row) for row in rows]
+    async def _rows(self, query: Any) -> Sequence[Any]:
+        # Core rows through the session's connection: no ORM loading per row.
+        connection = await self._session.connection()
+        return (await connection.execute(query)).all()
 
     async def count_overdue(self, *, states: Sequence[str], now: datetime) -> int:
         """Requests in `states` whose promised time has passed."""
