@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, is_sqlite
 from storage.prepared import Link
+from storage.readers import Readers
 from storage.repositories import (
     ConversationRepository,
     PatientRepository,
@@ -121,8 +122,10 @@ class UnitOfWork:
         *,
         urgent: bool = False,
         menus: ShownMenus | None = None,
+        readers: Readers | None = None,
     ) -> None:
         self._sessions = sessions
+        self._readers = readers
         self._gate = gate
         self._urgent = urgent
         self._menus = menus if menus is not None else ShownMenus()
@@ -142,7 +145,7 @@ class UnitOfWork:
         # The front desk's own questions: privacy rights, /stats, the outbox.
         self.privacy = PrivacyRepository(self.session)
         self.stats = StatsRepository(self.session)
-        self.kpis = KpiRepository(self.session)
+        self.kpis = KpiRepository(self.session, self._readers)
         self.satisfaction = SatisfactionRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         # Follow-up programmes.
@@ -203,10 +206,15 @@ class Database:
         self._gate = WriterGate() if is_sqlite(url) else None
         # Shared by every unit of work of this process (see `ShownMenus`).
         self.menus = ShownMenus()
+        self.readers = Readers.of(url, self.engine)
 
     def uow(self, *, urgent: bool = False) -> UnitOfWork:
         """`urgent`: a short unit of work that others wait on (see `WriterGate`)."""
-        return UnitOfWork(self._sessions, self._gate, urgent=urgent, menus=self.menus)
+        return UnitOfWork(
+            self._sessions, self._gate, urgent=urgent, menus=self.menus, readers=self.readers
+        )
 
     async def dispose(self) -> None:
+        if self.readers is not None:
+            await self.readers.dispose()
         await self.engine.dispose()

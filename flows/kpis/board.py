@@ -99,7 +99,7 @@ async def _figure(uow: UnitOfWork, kpi: Kpi, figures: Figures, where: Frame, spa
 
 
 async def _backlog(uow: UnitOfWork, kpi: Kpi, now: datetime) -> Line:
-    days, patients = await uow.kpis.open_backlog(now=now)
+    days, patients = await uow.kpis.open_backlog(now=now, at_most=MIN_PATIENTS)
     if days is None:
         current = Figure(None)
     else:

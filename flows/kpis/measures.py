@@ -3,11 +3,12 @@ quantile of a histogram of durations, and whose patients it is computed over."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flows.kpis.satisfaction import SOURCE as SATISFACTION_SOURCE
 from flows.kpis.satisfaction import satisfaction_counts
@@ -82,31 +83,36 @@ async def load(
 ) -> Figures:
     """One aggregate query per question, over every segment at once, or from segment
     `first[name]` on where the caller needs no earlier one (the card reads two windows, not a
-    year): segment numbers stay those of `bounds`."""
+    year): segment numbers stay those of `bounds`. Where storage can (`side_by_side`), the
+    questions run at once."""
     kpis = uow.kpis
-    figures = Figures(bounds, now)
 
     async def ask(name: str, question: Question[T]) -> dict[int, T]:
         skip = first.get(name, 0)
         return _shifted(await question(bounds[skip:]), skip)
 
-    figures.counts = {
-        "requests": await ask("requests", lambda b: kpis.request_counts(bounds=b, now=now)),
-        "reminders": await ask("reminders", lambda b: kpis.reminder_counts(bounds=b)),
-        "attendance": await ask("attendance", lambda b: kpis.attendance_counts(bounds=b)),
-        "satisfaction": await ask("satisfaction", lambda b: satisfaction_counts(uow, b)),
-        "visit_wait": await ask("visit_wait", lambda b: kpis.visit_wait_patients(bounds=b)),
-        "invitations": await ask("invitations", lambda b: kpis.invitation_counts(bounds=b)),
-        "reviews": await ask("reviews", lambda b: kpis.review_counts(bounds=b)),
-    }
-    figures.histograms = {
-        "response": await ask("response", lambda b: kpis.first_response_hours(bounds=b)),
-        "close": await ask("close", lambda b: kpis.close_hours(bounds=b)),
-        "visit_wait": await ask("visit_wait", lambda b: kpis.visit_wait_days(bounds=b)),
-        "invitation_wait": await ask(
-            "invitation_wait", lambda b: kpis.invitation_wait_days(bounds=b)
-        ),
-    }
+    # (counts or histogram, name, question), the biggest scans first, so that side by side the
+    # last to start is a short one.
+    questions: list[tuple[str, str, Question[Any]]] = [
+        ("counts", "reminders", lambda b: kpis.reminder_counts(bounds=b)),
+        ("counts", "requests", lambda b: kpis.request_counts(bounds=b, now=now)),
+        ("histograms", "response", lambda b: kpis.first_response_hours(bounds=b)),
+        ("histograms", "close", lambda b: kpis.close_hours(bounds=b)),
+        ("counts", "attendance", lambda b: kpis.attendance_counts(bounds=b)),
+        ("counts", "satisfaction", lambda b: satisfaction_counts(uow, b)),
+        ("counts", "visit_wait", lambda b: kpis.visit_wait_patients(bounds=b)),
+        ("counts", "invitations", lambda b: kpis.invitation_counts(bounds=b)),
+        ("counts", "reviews", lambda b: kpis.review_counts(bounds=b)),
+        ("histograms", "visit_wait", lambda b: kpis.visit_wait_days(bounds=b)),
+        ("histograms", "invitation_wait", lambda b: kpis.invitation_wait_days(bounds=b)),
+    ]
+    if kpis.side_by_side:
+        answers = await asyncio.gather(*(ask(name, question) for _, name, question in questions))
+    else:
+        answers = [await ask(name, question) for _, name, question in questions]
+    figures = Figures(bounds, now)
+    for (kind, name, _), answer in zip(questions, answers, strict=True):
+        getattr(figures, kind)[name] = answer
     return figures
 
 

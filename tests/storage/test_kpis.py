@@ -124,9 +124,8 @@ async def test_trend_against_the_window_before(database: Database) -> None:
     assert line.status is Status.ON_TRACK
 
 
-async def test_the_card_board_has_the_full_boards_windows(database: Database) -> None:
-    """Without the series (what the card draws) each line keeps its values, status and trend;
-    appointment reminders included, whose distinct appointments are counted apart."""
+async def _requests_and_visits(database: Database) -> None:
+    """Seven patients' requests over two months, and their appointments, each reminded twice."""
     patients = await _patients(database, 7)
     for index, patient in enumerate(patients):
         filed = NOW - timedelta(days=2 + 9 * index)
@@ -151,6 +150,12 @@ async def test_the_card_board_has_the_full_boards_windows(database: Database) ->
                     )
                 )
         await uow.commit()
+
+
+async def test_the_card_board_has_the_full_boards_windows(database: Database) -> None:
+    """Without the series (what the card draws) each line keeps its values, status and trend;
+    appointment reminders included, whose distinct appointments are counted apart."""
+    await _requests_and_visits(database)
     settings = Settings(timezone="Europe/Rome")
     async with database.uow() as uow:
         full = await board(uow, settings, NOW)
@@ -165,3 +170,67 @@ async def test_the_card_board_has_the_full_boards_windows(database: Database) ->
             whole.status,
         )
         assert windows.trend == whole.trend
+
+
+async def test_side_by_side_readers_count_what_the_session_counts(database: Database) -> None:
+    """Where the database offers connections of their own (storage.readers), the aggregates
+    run there at once; on the unit of work's session alone the board is the same."""
+    await _requests_and_visits(database)
+    settings = Settings(timezone="Europe/Rome")
+    async with database.uow() as uow:
+        assert uow.kpis.side_by_side
+        beside = await board(uow, settings, NOW)
+    readers, database.readers = database.readers, None
+    try:
+        async with database.uow() as uow:
+            assert not uow.kpis.side_by_side
+            alone = await board(uow, settings, NOW)
+    finally:
+        database.readers = readers
+    assert beside == alone
+    assert _line(beside, "appointments_confirmed").current.known is not None
+
+
+async def test_histograms_count_each_duration_in_its_quarter_hour(database: Database) -> None:
+    """SQLite's histograms come back as one text per segment (no sort), PostgreSQL's grouped:
+    the same bins either way."""
+    patients = await _patients(database, 6)
+    hours = [0.3, 1.1, 2.6, 2.6, 30.2, 0.05]
+    for patient, taken in zip(patients, hours, strict=True):
+        await _request(database, patient, filed=NOW - timedelta(days=3), hours=taken)
+    bounds = [NOW - timedelta(days=7), NOW - timedelta(days=1), NOW]
+    async with database.uow() as uow:
+        response = await uow.kpis.first_response_hours(bounds=bounds)
+        close = await uow.kpis.close_hours(bounds=bounds)
+    assert response == close == {0: {1: 1, 4: 1, 10: 2, 120: 1, 0: 1}}
+
+
+def test_in_memory_sqlite_has_no_second_connection() -> None:
+    database = Database("sqlite+aiosqlite://")
+    assert database.readers is None
+
+
+@pytest.mark.parametrize(("patients", "shown"), [(4, False), (5, True)])
+async def test_the_backlog_shows_from_five_patients(
+    database: Database, patients: int, shown: bool
+) -> None:
+    ids = await _patients(database, patients)
+    async with database.uow() as uow:
+        for index, patient in enumerate(ids):
+            for copy in range(2):  # two open requests each: rows are not patients
+                filed = NOW - timedelta(days=3 + index, hours=copy)
+                await uow.requests.add(
+                    request=Request(
+                        kind="prescription",
+                        state="new",
+                        patient_id=patient,
+                        created_at=filed,
+                        due_at=filed + timedelta(hours=48),
+                    )
+                )
+        await uow.commit()
+    backlog = _line(await _board(database), "backlog_age")
+    if shown:
+        assert backlog.current.value == pytest.approx(3 + patients - 1 + 1 / 24)
+    else:
+        assert backlog.current.hidden
