@@ -50,15 +50,23 @@ class Card:
         return "\n".join(self.lines)
 
 
+def unit_label(unit: Unit, text: Text) -> str:
+    """What a reader sees for `unit`: "%", a duration's "h" or "gg", nothing for a count."""
+    if unit in (Unit.HOURS, Unit.DAYS):
+        return text(f"kpi.unit.{unit.name.lower()}")
+    return unit.value if unit is Unit.PERCENT else ""
+
+
 def shown(figure: Figure, unit: Unit, text: Text) -> str:
     """The board's text for `figure`, with the unit of a duration ("36.5 h", "3.0 gg")."""
     out = figure.text(unit)
     if figure.known is None or unit not in (Unit.HOURS, Unit.DAYS):
         return out
-    return f"{out} {text(f'kpi.unit.{unit.name.lower()}')}"
+    return f"{out} {unit_label(unit, text)}"
 
 
-def _target(line: Line, text: Text) -> str:
+def target_text(line: Line, text: Text) -> str:
+    """The KPI's target as the card and the report show it: "≥ 90%", "≤ 24.0 h"."""
     kpi = line.kpi
     sign = "≥" if kpi.higher_is_better else "≤"
     return f"{sign} {shown(Figure(kpi.target), kpi.unit, text)}"
@@ -116,7 +124,7 @@ def card_of(result: Board, text: Text, settings: Settings) -> Card:
         Row(
             name=text(line.kpi.name_key),
             value=shown(line.current, line.kpi.unit, text),
-            target=_target(line, text),
+            target=target_text(line, text),
             status=line.status,
             arrow=arrow(line),
         )

@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 
 from flows.kpis.board import Board, Figure, Line
+from flows.kpis.card import shown, target_text
 from flows.kpis.catalogue import Unit
 
 Text = Callable[..., str]
@@ -77,9 +78,9 @@ def to_html(board: Board, text: Text) -> str:
         cells = (
             text(kpi.name_key), text(f"kpi.category.{kpi.category.value}"),
             text(kpi.definition_key),
-            f"{'≥' if kpi.higher_is_better else '≤'} {kpi.target:g} {kpi.unit.value}",
+            target_text(line, text),
             text(f"kpi.window.{kpi.window}"),
-            f"{line.current.text(kpi.unit)} {_arrow(line)}",
+            f"{shown(line.current, kpi.unit, text)} {_arrow(line)}",
             text(f"kpi.status.{status}") if status else "—",
         )  # fmt: skip
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
