@@ -141,7 +141,7 @@ async def _report(database: Database, settings: Settings) -> tuple[float, str]:
     started = time.perf_counter()
     async with database.uow() as uow:
         stats = await compute(uow, now=NOW, days=30)
-        goals = await board(uow, settings, NOW)
+        goals = await board(uow, settings, NOW, programmes={})  # as `frontdesk report`
     catalog_free = to_csv(stats, (), goals, lambda key, **_: key)
     return time.perf_counter() - started, catalog_free
 

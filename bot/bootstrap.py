@@ -9,6 +9,7 @@ from flows.callbacks import CallbackCodec
 from flows.clock import Clock, clock_from_environment
 from flows.engine import FrontDesk
 from flows.i18n import Catalog
+from flows.kpis.targets import unknown_programmes
 from flows.patient.routes import PatientRoutes
 from flows.programmes.loader import Loaded, load_programmes
 from flows.programmes.routes import AskPrevention, ProgrammeAnswers, StaffProgrammes
@@ -52,11 +53,20 @@ def programmes_of(settings: Settings, catalog: Catalog, *, sandbox: bool = False
             f"{path}: {len(loaded.problems)} problem(s) in the programme file:"
             f" run 'frontdesk programme validate {path}' to see them"
         )
+    # A programme's own KPI target names a programme: one that exists.
+    unknown = unknown_programmes(settings.kpi_targets, (p.id for p in loaded.programmes))
+    if unknown is not None:
+        raise KpiTargetsInvalid(unknown)
     return loaded
 
 
 class ProgrammeFileInvalid(RuntimeError):
     pass
+
+
+class KpiTargetsInvalid(ProgrammeFileInvalid):
+    """A programme's own KPI target names a programme nobody declared: the start is refused,
+    as with a bad programme file."""
 
 
 async def bootstrap(

@@ -288,8 +288,10 @@ def report(since: str, fmt: str, output: str | None) -> None:
             clock = clock_from_environment()
             now = clock.now() if shift is None else utcnow() + shift
             stats = await compute(uow, now=now, days=days)
-            live = await live_funnels(uow, report_programmes(settings, catalog), own)
-            goals = await board(uow, settings, now)
+            declared = report_programmes(settings, catalog)
+            live = await live_funnels(uow, declared, own)
+            titles = {programme.id: own(programme.title) for programme in declared}
+            goals = await board(uow, settings, now, programmes=titles)
         if shift is not None and shift >= timedelta(minutes=1):
             local = now.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
             click.echo(f"{opened()}: its clock is ahead (time travel): "

@@ -16,7 +16,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.kpis.catalogue import Kpi
-from flows.kpis.targets import practice_kpis
+from flows.kpis.targets import practice_kpis, programme_kpis
 
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 _PLACEHOLDER_TOKENS = {
@@ -251,6 +251,11 @@ class Settings(BaseSettings):
     def kpis(self) -> tuple[Kpi, ...]:
         """The KPI catalogue with the practice's targets and windows."""
         return practice_kpis(self.kpi_targets)
+
+    @property
+    def programme_kpis(self) -> dict[str, Kpi]:
+        """The programmes' own targets, by "<KPI id>.<programme id>"."""
+        return programme_kpis(self.kpi_targets)
 
     def token(self) -> str:
         """The bot token; callers must never log it."""

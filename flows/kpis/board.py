@@ -17,15 +17,16 @@ names, no answers. A snapshot KPI (the backlog now) has a current value and no s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from flows.kpis.catalogue import Kpi, Status, Unit
+from flows.kpis.catalogue import PER_PROGRAMME, Kpi, Status, Unit
 from flows.kpis.measures import (
-    MEASURES,
     MIN_PATIENTS,
     Figures,
     load,
+    measure_of,
     sources,
     too_few_patients,
     value,
@@ -74,6 +75,8 @@ class Line:
     status: Status | None
     weekly: tuple[Point, ...]
     monthly: tuple[Point, ...]
+    # The programme's title in words, on a line counted over one programme (`kpi.programme`).
+    programme_title: str | None = None
 
     @property
     def trend(self) -> float | None:
@@ -88,7 +91,7 @@ class Board:
 
 
 async def _figure(uow: UnitOfWork, kpi: Kpi, figures: Figures, where: Frame, span: Span) -> Figure:
-    measure = MEASURES[kpi.id]
+    measure = measure_of(kpi)
     segments = where.segments(span)
     result = value(measure, figures, segments)
     if result is None:
@@ -115,22 +118,49 @@ def _first_segments(settings: Settings, where: Frame) -> dict[str, int]:
         if kpi.snapshot:
             continue
         start = where.segments(window(where.now, kpi.window, back=1)).start
-        for name in sources(MEASURES[kpi.id]):
+        for name in sources(measure_of(kpi)):
             first[name] = min(first.get(name, start), start)
     return first
 
 
+def _per_programme(
+    settings: Settings, ids: list[str], titles: Mapping[str, str]
+) -> list[tuple[Kpi, str | None]]:
+    """The practice's KPIs, each followed by its lines for every programme (`PER_PROGRAMME`,
+    with the programme's own target where the practice set one): declared programmes in their
+    order, then any other anybody was enrolled in, by id."""
+    order = {programme: index for index, programme in enumerate(titles)}
+    ids = sorted(ids, key=lambda programme: (order.get(programme, len(order)), programme))
+    own = settings.programme_kpis
+    out: list[tuple[Kpi, str | None]] = []
+    for kpi in settings.kpis:
+        out.append((kpi, None))
+        if kpi.id in PER_PROGRAMME:
+            for p in ids:
+                line = own.get(f"{kpi.id}.{p}", replace(kpi, programme=p))
+                out.append((line, titles.get(p, p)))
+    return out
+
+
 async def board(
-    uow: UnitOfWork, settings: Settings, now: datetime, *, series: bool = True
+    uow: UnitOfWork,
+    settings: Settings,
+    now: datetime,
+    *,
+    series: bool = True,
+    programmes: Mapping[str, str] | None = None,
 ) -> Board:
     """Every KPI of the practice, as the module docstring says; without `series`, each line's
     `weekly` and `monthly` are empty and only the windows are counted (the card needs no more,
-    and gets the same values, status and trend)."""
+    and gets the same values, status and trend). With `programmes` (titles by id, in the order
+    they are declared), the programme KPIs get a line for each programme too."""
     where = frame(now, settings.tz, series=series)
+    ids = [] if programmes is None else await uow.kpis.programmes()
+    kpis = _per_programme(settings, ids, programmes or {})
     first = {} if series else _first_segments(settings, where)
-    figures = await load(uow, where.bounds, where.now, first)
+    figures = await load(uow, where.bounds, where.now, first, ids)
     lines = []
-    for kpi in settings.kpis:
+    for kpi, title in kpis:
         if kpi.snapshot:
             lines.append(await _backlog(uow, kpi, where.now))
             continue
@@ -142,5 +172,6 @@ async def board(
         monthly = tuple(
             [Point(s.label, await _figure(uow, kpi, figures, where, s)) for s in where.months]
         )
-        lines.append(Line(kpi, current, previous, kpi.status(current.known), weekly, monthly))
+        status = kpi.status(current.known)
+        lines.append(Line(kpi, current, previous, status, weekly, monthly, title))
     return Board(where.now, tuple(lines))

@@ -50,6 +50,14 @@ class Card:
         return "\n".join(self.lines)
 
 
+def line_name(line: Line, text: Text) -> str:
+    """The KPI's name, and the programme's title on a line counted over one programme."""
+    name = text(line.kpi.name_key)
+    if line.programme_title is None:
+        return name
+    return text("kpi.per_programme", name=name, programme=line.programme_title)
+
+
 def unit_label(unit: Unit, text: Text) -> str:
     """What a reader sees for `unit`: "%", a duration's "h" or "gg", nothing for a count."""
     if unit in (Unit.HOURS, Unit.DAYS):
@@ -104,7 +112,7 @@ def _change_line(line: Line, text: Text) -> str:
     better = (line.trend or 0) > 0 if kpi.higher_is_better else (line.trend or 0) < 0
     return text(
         "kpi.card.change.better" if better else "kpi.card.change.worse",
-        name=text(kpi.name_key),
+        name=line_name(line, text),
         before=shown(line.previous, kpi.unit, text),
         now=shown(line.current, kpi.unit, text),
         arrow=arrow(line),
@@ -122,7 +130,7 @@ def card_of(result: Board, text: Text, settings: Settings) -> Card:
     week = local.isocalendar()
     rows = tuple(
         Row(
-            name=text(line.kpi.name_key),
+            name=line_name(line, text),
             value=shown(line.current, line.kpi.unit, text),
             target=target_text(line, text),
             status=line.status,

@@ -58,6 +58,13 @@ class Kpi:
     window: str
     # A snapshot (the backlog now) has a value but no history to draw.
     snapshot: bool = False
+    # Counted over one follow-up programme (its id) instead of every one.
+    programme: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What tells this line apart in a report: the id, and the programme's after a dot."""
+        return self.id if self.programme is None else f"{self.id}.{self.programme}"
 
     @property
     def name_key(self) -> str:
@@ -108,3 +115,6 @@ CATALOGUE: tuple[Kpi, ...] = (
     Kpi("programme_reviewed", IMP, P, True, 70, "quarterly"),
 )
 BY_ID = {kpi.id: kpi for kpi in CATALOGUE}
+# Counted for every programme together and, in the report, for each programme apart (with the
+# same target and window).
+PER_PROGRAMME = ("programme_booked", "programme_reviewed")

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Sequence
 
 from flows.kpis.board import Line, Point
-from flows.kpis.card import unit_label
+from flows.kpis.card import line_name, unit_label
 
 
 def _values(points: Sequence[Point]) -> list[float]:
@@ -35,7 +35,7 @@ def series_chart(line: Line, text: Callable[..., str]) -> bytes:
         ax.tick_params(axis="y", labelsize=7)
     axes[0].set_ylabel(unit_label(kpi.unit, text), fontsize=7)
     axes[1].legend(fontsize=6, loc="best", frameon=False)
-    figure.suptitle(text(kpi.name_key), fontsize=9)
+    figure.suptitle(line_name(line, text), fontsize=9)
     # Fixed margins fit the rotated labels: tight_layout measured every text, half of each
     # chart's time (14 charts: 1.1 s of the HTML report's 2.4 s).
     figure.subplots_adjust(left=0.07, right=0.99, bottom=0.2, top=0.82, wspace=0.06)

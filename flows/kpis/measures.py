@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
+from flows.kpis.catalogue import Kpi
 from flows.kpis.satisfaction import SOURCE as SATISFACTION_SOURCE
 from flows.kpis.satisfaction import satisfaction_counts
-from storage.repositories.kpis import BINS_PER_UNIT, LANES, Counts, Histogram
+from storage.repositories.kpis import BINS_PER_UNIT, LANES, Counts, Histogram, KpiRepository
 from storage.uow import UnitOfWork
 
 # A figure over fewer patients than this is shown as "< 5", never as its value.
@@ -29,6 +31,7 @@ class Ratio:
     whole: str
     patients: str  # the field of `counts` counting the figure's patients per segment
     source: str  # the same patients, as storage counts them exactly over any span
+    programme: str | None = None  # the one programme counted, for a programme's own line
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class Quantile:
     counts: str
     patients: str
     source: str
+    programme: str | None = None
 
 
 Measure = Ratio | Quantile
@@ -64,6 +68,15 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+def measure_of(kpi: Kpi) -> Measure:
+    """How `kpi`'s value is made; a programme's own line reads that programme's counts
+    (`load` asks for them as "<counts>@<programme id>")."""
+    measure = MEASURES[kpi.id]
+    if kpi.programme is None:
+        return measure
+    return replace(measure, counts=f"{measure.counts}@{kpi.programme}", programme=kpi.programme)
+
+
 @dataclass(slots=True)
 class Figures:
     """Everything storage answered for one board, per segment of its bounds."""
@@ -79,12 +92,17 @@ def _shifted(by_segment: dict[int, T], first: int) -> dict[int, T]:
 
 
 async def load(
-    uow: UnitOfWork, bounds: list[datetime], now: datetime, first: Mapping[str, int] = NO_SKIP
+    uow: UnitOfWork,
+    bounds: list[datetime],
+    now: datetime,
+    first: Mapping[str, int] = NO_SKIP,
+    programmes: Sequence[str] = (),
 ) -> Figures:
     """One aggregate query per question, over every segment at once, or from segment
     `first[name]` on where the caller needs no earlier one (the card reads two windows, not a
-    year): segment numbers stay those of `bounds`. Where storage can (`side_by_side`), the
-    questions run at once."""
+    year): segment numbers stay those of `bounds`. Each of `programmes` gets its own
+    invitation and review counts. Where storage can (`side_by_side`), the questions run at
+    once."""
     kpis = uow.kpis
 
     async def ask(name: str, question: Question[T]) -> dict[int, T]:
@@ -106,6 +124,12 @@ async def load(
         ("histograms", "visit_wait", lambda b: kpis.visit_wait_days(bounds=b)),
         ("histograms", "invitation_wait", lambda b: kpis.invitation_wait_days(bounds=b)),
     ]
+    for programme in programmes:
+        questions += [
+            ("counts", f"invitations@{programme}",
+             partial(_invitations, kpis, programme=programme)),
+            ("counts", f"reviews@{programme}", partial(_reviews, kpis, programme=programme)),
+        ]  # fmt: skip
     if kpis.side_by_side:
         answers = await asyncio.gather(*(ask(name, question) for _, name, question in questions))
     else:
@@ -114,6 +138,14 @@ async def load(
     for (kind, name, _), answer in zip(questions, answers, strict=True):
         getattr(figures, kind)[name] = answer
     return figures
+
+
+async def _invitations(kpis: KpiRepository, bounds: list[datetime], *, programme: str) -> Counts:
+    return await kpis.invitation_counts(bounds=bounds, programme=programme)
+
+
+async def _reviews(kpis: KpiRepository, bounds: list[datetime], *, programme: str) -> Counts:
+    return await kpis.review_counts(bounds=bounds, programme=programme)
 
 
 def sources(measure: Measure) -> tuple[str, ...]:
@@ -174,5 +206,6 @@ async def too_few_patients(
         since=figures.bounds[segments.start],
         until=figures.bounds[segments.stop],
         now=figures.now,
+        programme=measure.programme,
     )
     return exact < MIN_PATIENTS

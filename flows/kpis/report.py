@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable
 
 from flows.kpis.board import Board, Figure, Line
-from flows.kpis.card import shown, target_text
+from flows.kpis.card import line_name, shown, target_text
 from flows.kpis.catalogue import Unit
 
 Text = Callable[..., str]
@@ -38,7 +38,7 @@ def csv_rows(board: Board, text: Text) -> list[tuple[str, ...]]:
         kpi = line.kpi
         trend = "" if line.trend is None else f"{line.trend:.2f}"
         out.append((
-            kpi.id, "kpi", kpi.window, kpi.category.value, text(kpi.name_key),
+            kpi.key, "kpi", kpi.window, kpi.category.value, line_name(line, text),
             f"{text(kpi.definition_key)} {text('kpi.rule')}", kpi.unit.value,
             str(kpi.higher_is_better).lower(), f"{kpi.target:g}", kpi.window,
             _value(line.current, kpi.unit), _status(line, line.current), trend,
@@ -46,7 +46,7 @@ def csv_rows(board: Board, text: Text) -> list[tuple[str, ...]]:
         for row, points in (("weekly", line.weekly), ("monthly", line.monthly)):
             for point in points:
                 out.append((
-                    kpi.id, row, point.label, "", "", "", kpi.unit.value, "",
+                    kpi.key, row, point.label, "", "", "", kpi.unit.value, "",
                     f"{kpi.target:g}", "", _value(point.figure, kpi.unit),
                     _status(line, point.figure), "",
                 ))  # fmt: skip
@@ -76,7 +76,7 @@ def to_html(board: Board, text: Text) -> str:
         kpi = line.kpi
         status = _status(line, line.current)
         cells = (
-            text(kpi.name_key), text(f"kpi.category.{kpi.category.value}"),
+            line_name(line, text), text(f"kpi.category.{kpi.category.value}"),
             text(kpi.definition_key),
             target_text(line, text),
             text(f"kpi.window.{kpi.window}"),
@@ -88,7 +88,7 @@ def to_html(board: Board, text: Text) -> str:
     for line in board.lines:
         if line.weekly or line.monthly:
             png = base64.b64encode(series_chart(line, text)).decode()
-            alt = html.escape(text(line.kpi.name_key))
+            alt = html.escape(line_name(line, text))
             charts.append(f"<img alt='{alt}' src='data:image/png;base64,{png}'>")
     return (
         f"<h2>{html.escape(text('kpi.title'))}</h2>\n<table>\n"

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     or_,
+    true,
     union_all,
 )
 from sqlalchemy import select as core_select
@@ -87,6 +88,11 @@ DOSE_ASKED = and_(
 VISIT_REMINDED = and_(M.kind == "appointment", ~UNDELIVERED, M.appointment_id.is_not(None))
 MARKED = A.status.in_(("attended", "no_show"))
 VISIT_BOOKED = and_(A.request_id.is_not(None), A.status != "declined")
+
+
+def _of(programme: str | None) -> Any:
+    """Enrolments of one programme, or of every one."""
+    return true() if programme is None else E.programme_id == programme
 
 
 def _request_due(now: datetime) -> Any:
@@ -277,8 +283,16 @@ class KpiRepository:
         }
         return await self._counts(T.asked_at, T.answer.is_not(None), columns, bounds)
 
-    async def invitation_counts(self, *, bounds: Sequence[datetime]) -> Counts:
-        """Per segment of invitation, over every programme: invited, booked, their patients."""
+    async def programmes(self) -> list[str]:
+        """The programmes anybody was ever enrolled in, by id."""
+        query = core_select(E.programme_id).distinct().order_by(E.programme_id)
+        return [str(row[0]) for row in await self._all(query)]
+
+    async def invitation_counts(
+        self, *, bounds: Sequence[datetime], programme: str | None = None
+    ) -> Counts:
+        """Per segment of invitation, over every programme or one: invited, booked, their
+        patients."""
         booked = or_(
             E.booked_at.is_not(None), E.request_id.is_not(None), E.appointment_id.is_not(None)
         )
@@ -290,16 +304,20 @@ class KpiRepository:
                 "booked_patients", E.appointment_at.is_not(None), E.patient_id, self._dialect
             ),
         }
-        return await self._counts(E.invited_at, E.invited_at.is_not(None), columns, bounds)
+        where = and_(E.invited_at.is_not(None), _of(programme))
+        return await self._counts(E.invited_at, where, columns, bounds)
 
     async def invitation_wait_days(self, *, bounds: Sequence[datetime]) -> Histogram:
         """Per segment of invitation: days from the invitation to the appointment's time."""
         days = self._units(E.appointment_at, E.invited_at, 86400)
         return await self._histogram(E.invited_at, days, E.appointment_at.is_not(None), bounds)
 
-    async def review_counts(self, *, bounds: Sequence[datetime]) -> Counts:
-        """Per segment of a patient's review falling due (their cycle's planning): due, and
-        reviewed (visit attended, marked done, or already done elsewhere)."""
+    async def review_counts(
+        self, *, bounds: Sequence[datetime], programme: str | None = None
+    ) -> Counts:
+        """Per segment of a patient's review falling due (their cycle's planning), over every
+        programme or one: due, and reviewed (visit attended, marked done, or already done
+        elsewhere)."""
         reviewed = or_(
             E.attended_at.is_not(None), E.done_at.is_not(None), E.state == "already_done"
         )
@@ -308,14 +326,24 @@ class KpiRepository:
             "reviewed": _count(reviewed),
             **_patients("patients", None, E.patient_id, self._dialect),
         }
-        return await self._counts(E.planned_at, E.planned_at.is_not(None), columns, bounds)
+        where = and_(E.planned_at.is_not(None), _of(programme))
+        return await self._counts(E.planned_at, where, columns, bounds)
 
     async def distinct_patients(
-        self, *, source: str, since: datetime, until: datetime, now: datetime
+        self,
+        *,
+        source: str,
+        since: datetime,
+        until: datetime,
+        now: datetime,
+        programme: str | None = None,
     ) -> int:
-        """Patients behind one source's figures in [since, until): the exact count, asked only
-        when the per-segment counts leave "fewer than 5" open."""
+        """Patients behind one source's figures in [since, until) (of one programme, for the
+        programmes' sources): the exact count, asked only when the per-segment counts leave
+        "fewer than 5" open."""
         time, patient, where = _sources(now)[source]
+        if programme is not None:
+            where = and_(where, E.programme_id == programme)
         query = core_select(func.count(func.distinct(patient))).where(
             time >= since, time < until, where
         )

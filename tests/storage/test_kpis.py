@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from flows.kpis.board import FEW, NOTHING, Board, board
-from flows.kpis.catalogue import Status
+from flows.kpis.catalogue import Status, Unit
 from flows.settings import Settings
-from storage.tables import Appointment, Patient, Reminder, Request
+from storage.tables import Appointment, Enrolment, Patient, Reminder, Request
 from storage.uow import Database
 
 NOW = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)  # a Monday, 09:30 in Rome
@@ -234,3 +234,49 @@ async def test_the_backlog_shows_from_five_patients(
         assert backlog.current.value == pytest.approx(3 + patients - 1 + 1 / 24)
     else:
         assert backlog.current.hidden
+
+
+async def test_each_programme_has_its_own_booked_and_reviewed_lines(database: Database) -> None:
+    """The report's board: the programme KPIs over every programme, then one line each for
+    the declared programmes (their titles, in their order), then any other by id; a programme
+    with fewer than 5 patients shows "< 5". The card's board has the totals only."""
+    patients = await _patients(database, 8)
+    invited = NOW - timedelta(days=10)
+    async with database.uow() as uow:
+        for index, patient in enumerate(patients):
+            programme = "diabetes" if index < 6 else "flu"
+            booked = index in (0, 1, 6)
+            await uow.programmes.save_enrolment(
+                enrolment=Enrolment(
+                    patient_id=patient,
+                    programme_id=programme,
+                    cycle=1,
+                    state="booked" if booked else "invited",
+                    planned_at=invited,
+                    invited_at=invited,
+                    booked_at=invited + timedelta(days=1) if booked else None,
+                    done_at=invited + timedelta(days=2) if booked else None,
+                )
+            )
+        await uow.commit()
+    settings = Settings(timezone="Europe/Rome")
+    async with database.uow() as uow:
+        full = await board(uow, settings, NOW, programmes={"flu": "Influenza", "x": "X"})
+        card = await board(uow, settings, NOW, series=False)
+    keys = [line.kpi.key for line in full.lines]
+    at = keys.index("programme_booked")
+    assert keys[at : at + 3] == [
+        "programme_booked",
+        "programme_booked.flu",
+        "programme_booked.diabetes",
+    ]
+    assert "programme_reviewed.diabetes" in keys
+    lines = {line.kpi.key: line for line in full.lines}
+    assert lines["programme_booked"].current.value == pytest.approx(300 / 8)
+    assert lines["programme_booked.diabetes"].current.value == pytest.approx(200 / 6)
+    assert lines["programme_booked.diabetes"].programme_title == "diabetes"
+    assert lines["programme_booked.flu"].programme_title == "Influenza"
+    assert lines["programme_booked.flu"].current.text(Unit.PERCENT) == FEW
+    assert lines["programme_booked.flu"].kpi.target == lines["programme_booked"].kpi.target
+    assert lines["programme_reviewed.diabetes"].current.value == pytest.approx(200 / 6)
+    assert not any(line.kpi.programme for line in card.lines)

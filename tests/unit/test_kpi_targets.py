@@ -61,3 +61,35 @@ def test_bad_targets_are_refused_in_one_line(tmp_path: Path) -> None:
     assert "target must be a number" in _refusal('{"no_show": "four"}')
     assert "not valid JSON" in _refusal("{no_show: 4}")
     assert "not found" in _refusal(str(tmp_path / "missing.toml"))
+
+
+def test_a_programme_may_have_its_own_target() -> None:
+    settings = Settings(
+        kpi_targets='{"programme_booked": 15, "programme_booked.flu": {"target": 40}}'
+    )
+    own = settings.programme_kpis
+    assert set(own) == {"programme_booked.flu"}
+    assert (own["programme_booked.flu"].target, own["programme_booked.flu"].window) == (
+        40,
+        "monthly",
+    )
+    assert own["programme_booked.flu"].programme == "flu"
+    assert {kpi.id: kpi for kpi in settings.kpis}["programme_booked"].target == 15
+    assert "is not counted per programme" in _refusal('{"no_show.flu": 4}')
+    assert "'Flu!' is not a programme id" in _refusal('{"programme_booked.Flu!": 4}')
+    assert "programme_reviewed.flu: target 140 is outside" in _refusal(
+        '{"programme_reviewed.flu": 140}'
+    )
+
+
+def test_a_target_for_a_programme_nobody_declared_stops_the_start() -> None:
+    from bot.bootstrap import KpiTargetsInvalid, programmes_of
+    from flows.i18n import Catalog
+
+    catalog = Catalog.load()
+    settings = Settings(kpi_targets='{"programme_booked.diabetes": 20}')
+    assert [p.id for p in programmes_of(settings, catalog).programmes]
+    settings = Settings(kpi_targets='{"programme_booked.asthma": 20}')
+    with pytest.raises(KpiTargetsInvalid) as caught:
+        programmes_of(settings, catalog)
+    assert "programme_booked.asthma names programme 'asthma' (declared: " in str(caught.value)
