@@ -85,7 +85,8 @@ async def seed_month(app: App) -> None:
         await uow.commit()
 
 
-async def kpi_rows(app: App, clock: ShiftedClock) -> dict[str, dict[str, str]]:
+async def report_rows(app: App, clock: ShiftedClock) -> list[dict[str, str]]:
+    """The KPI section of `frontdesk report --format csv`: every KPI's row and its series."""
     database = ["--database", app.settings.database_url]
     env = {CLOCK_VARIABLE: clock.now().isoformat(), "FRONTDESK_OPENING_HOURS": HOURS}
     result = await asyncio.to_thread(
@@ -93,7 +94,11 @@ async def kpi_rows(app: App, clock: ShiftedClock) -> dict[str, dict[str, str]]:
     )
     assert result.exit_code == 0, result.output
     table = result.output.split("\n\n", 1)[1]
-    return {row["kpi"]: row for row in csv.DictReader(io.StringIO(table)) if row["row"] == "kpi"}
+    return list(csv.DictReader(io.StringIO(table)))
+
+
+async def kpi_rows(app: App, clock: ShiftedClock) -> dict[str, dict[str, str]]:
+    return {row["kpi"]: row for row in await report_rows(app, clock) if row["row"] == "kpi"}
 
 
 async def photos(someone: Someone) -> list[str]:

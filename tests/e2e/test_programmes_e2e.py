@@ -20,6 +20,7 @@ from flows.programmes.funnel_view import count_text
 from flows.programmes.tagimport import apply_tags, plan_tags
 from tests.e2e.conftest import RunningBot, wait_until
 from tests.e2e.people import Someone, onboard
+from tests.e2e.test_kpi_card_e2e import report_rows
 from tests.e2e.test_staff_journeys import make_doctor
 
 pytestmark = pytest.mark.e2e
@@ -144,6 +145,14 @@ async def test_diabetes_programme_from_csv_to_booked_and_to_call(
     async with app.database.uow() as uow:
         after = (await funnel(uow, DIABETES.id, 1)).counts
     assert after["booked"] == 2
+    # The report: the programme KPIs over every programme, and this one's own, by its title.
+    rows = await report_rows(app, bot_clock)
+    own = [row for row in rows if row["kpi"] == "programme_booked.diabetes"]
+    assert " — Controllo del diabete" in own[0]["name"]
+    assert own[0]["target"] == "10"
+    # Two patients: the months they were invited in say "< 5", never a figure.
+    assert {row["value"] for row in own} == {"< 5", "—"}
+    assert {row["kpi"] for row in rows} >= {"programme_booked", "programme_reviewed.diabetes"}
     await asyncio.sleep(0)
 
 
