@@ -8,13 +8,12 @@ import math
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from typing import Any, TypeVar
 
 from flows.kpis.catalogue import Kpi
 from flows.kpis.satisfaction import SOURCE as SATISFACTION_SOURCE
 from flows.kpis.satisfaction import satisfaction_counts
-from storage.repositories.kpis import BINS_PER_UNIT, LANES, Counts, Histogram, KpiRepository
+from storage.repositories.kpis import BINS_PER_UNIT, LANES, Counts, Histogram
 from storage.uow import UnitOfWork
 
 # A figure over fewer patients than this is shown as "< 5", never as its value.
@@ -124,28 +123,26 @@ async def load(
         ("histograms", "visit_wait", lambda b: kpis.visit_wait_days(bounds=b)),
         ("histograms", "invitation_wait", lambda b: kpis.invitation_wait_days(bounds=b)),
     ]
-    for programme in programmes:
-        questions += [
+
+    def own(programme: str) -> list[tuple[str, str, Question[Any]]]:
+        """One programme's invitation and review counts, under "<name>@<programme id>"."""
+        return [
             ("counts", f"invitations@{programme}",
-             partial(_invitations, kpis, programme=programme)),
-            ("counts", f"reviews@{programme}", partial(_reviews, kpis, programme=programme)),
+             lambda b: kpis.invitation_counts(bounds=b, programme=programme)),
+            ("counts", f"reviews@{programme}",
+             lambda b: kpis.review_counts(bounds=b, programme=programme)),
         ]  # fmt: skip
+
+    for programme in programmes:
+        questions += own(programme)
     if kpis.side_by_side:
         answers = await asyncio.gather(*(ask(name, question) for _, name, question in questions))
     else:
         answers = [await ask(name, question) for _, name, question in questions]
     figures = Figures(bounds, now)
     for (kind, name, _), answer in zip(questions, answers, strict=True):
-        getattr(figures, kind)[name] = answer
+        (figures.counts if kind == "counts" else figures.histograms)[name] = answer
     return figures
-
-
-async def _invitations(kpis: KpiRepository, bounds: list[datetime], *, programme: str) -> Counts:
-    return await kpis.invitation_counts(bounds=bounds, programme=programme)
-
-
-async def _reviews(kpis: KpiRepository, bounds: list[datetime], *, programme: str) -> Counts:
-    return await kpis.review_counts(bounds=bounds, programme=programme)
 
 
 def sources(measure: Measure) -> tuple[str, ...]:

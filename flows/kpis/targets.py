@@ -74,9 +74,9 @@ def _override(kpi: Kpi, given: Any) -> Kpi:
     return replace(kpi, target=float(target), window=str(window))
 
 
-def apply(overrides: dict[str, Any]) -> tuple[Kpi, ...]:
-    """The catalogue with the practice's targets and windows; ValueError (one line) on bad ones,
-    a programme's own included."""
+def apply(overrides: dict[str, Any]) -> tuple[tuple[Kpi, ...], dict[str, Kpi]]:
+    """The catalogue with the practice's targets and windows, and the programmes' own targets by
+    "<KPI id>.<programme id>"; ValueError (one line) on bad ones."""
     for key in overrides:
         kpi_id, dot, programme = key.partition(".")
         if kpi_id not in BY_ID:
@@ -88,28 +88,22 @@ def apply(overrides: dict[str, Any]) -> tuple[Kpi, ...]:
         if dot and not ID_PATTERN.fullmatch(programme):
             raise ValueError(f"KPI {key}: {programme!r} is not a programme id")
     kpis = tuple(_override(k, overrides[k.id]) if k.id in overrides else k for k in CATALOGUE)
-    _per_programme(kpis, overrides)
-    return kpis
-
-
-def _per_programme(kpis: tuple[Kpi, ...], overrides: dict[str, Any]) -> dict[str, Kpi]:
     by_id = {kpi.id: kpi for kpi in kpis}
-    out = {}
+    own = {}
     for key, given in overrides.items():
         kpi_id, dot, programme = key.partition(".")
         if dot:
-            out[key] = _override(replace(by_id[kpi_id], programme=programme), given)
-    return out
+            own[key] = _override(replace(by_id[kpi_id], programme=programme), given)
+    return kpis, own
 
 
 def practice_kpis(value: str) -> tuple[Kpi, ...]:
-    return apply(read(value))
+    return apply(read(value))[0]
 
 
 def programme_kpis(value: str) -> dict[str, Kpi]:
     """The programmes' own targets, by "<KPI id>.<programme id>"."""
-    overrides = read(value)
-    return _per_programme(apply(overrides), overrides)
+    return apply(read(value))[1]
 
 
 def unknown_programmes(value: str, declared: Iterable[str]) -> str | None:
