@@ -27,17 +27,21 @@ async def _patients(database: Database, n: int) -> list[int]:
     return ids
 
 
-async def _request(database: Database, patient: int, *, filed: datetime, hours: float) -> None:
+async def _request(
+    database: Database, patient: int, *, filed: datetime, hours: float | None
+) -> None:
+    """A request answered and closed `hours` after filing; with None, still new."""
+    done = None if hours is None else filed + timedelta(hours=hours)
     async with database.uow() as uow:
         await uow.requests.add(
             request=Request(
                 kind="prescription",
-                state="closed",
+                state="new" if done is None else "closed",
                 patient_id=patient,
                 created_at=filed,
                 due_at=filed + timedelta(hours=48),
-                first_response_at=filed + timedelta(hours=hours),
-                closed_at=filed + timedelta(hours=hours),
+                first_response_at=done,
+                closed_at=done,
             )
         )
         await uow.commit()
@@ -215,20 +219,10 @@ async def test_the_backlog_shows_from_five_patients(
     database: Database, patients: int, shown: bool
 ) -> None:
     ids = await _patients(database, patients)
-    async with database.uow() as uow:
-        for index, patient in enumerate(ids):
-            for copy in range(2):  # two open requests each: rows are not patients
-                filed = NOW - timedelta(days=3 + index, hours=copy)
-                await uow.requests.add(
-                    request=Request(
-                        kind="prescription",
-                        state="new",
-                        patient_id=patient,
-                        created_at=filed,
-                        due_at=filed + timedelta(hours=48),
-                    )
-                )
-        await uow.commit()
+    for index, patient in enumerate(ids):
+        for copy in range(2):  # two open requests each: rows are not patients
+            filed = NOW - timedelta(days=3 + index, hours=copy)
+            await _request(database, patient, filed=filed, hours=None)
     backlog = _line(await _board(database), "backlog_age")
     if shown:
         assert backlog.current.value == pytest.approx(3 + patients - 1 + 1 / 24)
